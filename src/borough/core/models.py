@@ -1,0 +1,134 @@
+"""Tenancy (organisations and their teams), roles, audit and worker health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationKind(models.TextChoices):
+    UNITARY = "unitary", "Unitary council"
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    CONTRACTOR = "contractor", "Contractor"
+    PARTNER = "partner", "Partner agency"
+
+
+COUNCIL_KINDS = (OrganisationKind.UNITARY, OrganisationKind.COUNTY, OrganisationKind.DISTRICT)
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d70b8")
+
+
+class Organisation(TimeStampedModel):
+    """A tenant: a council, a contractor or a partner agency."""
+
+    slug = models.SlugField(unique=True, max_length=60)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    # Prefix of case references raised for this organisation, e.g. "CDC".
+    reference_prefix = models.CharField(
+        max_length=4, validators=[RegexValidator(r"^[A-Z]{2,4}$", "Use 2 to 4 capital letters")]
+    )
+    # The area it serves, as a GeoJSON Polygon or MultiPolygon geometry (WGS84).
+    boundary = models.JSONField(null=True, blank=True)
+    # Branding: shown in the Generic header and emails.
+    brand_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
+    logo_url = models.CharField(max_length=300, blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_council(self) -> bool:
+        return self.kind in COUNCIL_KINDS
+
+
+class TenantOwned(models.Model):
+    """Every tenant-owned row carries its organisation; see `borough.core.tenancy`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+
+    class Meta:
+        abstract = True
+
+
+class Team(TenantOwned, TimeStampedModel):
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    # The queue that takes cases no routing rule placed.
+    is_fallback = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="team_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class Role(models.TextChoices):
+    ADVISOR = "advisor", "Advisor"
+    CASEWORKER = "caseworker", "Caseworker"
+    FIELD_OFFICER = "field_officer", "Field officer"
+    TEAM_LEADER = "team_leader", "Team leader"
+    CONTRACTOR = "contractor", "Contractor"
+    ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Auditor"
+
+
+class AuditEntry(models.Model):
+    """Who read or changed what, and when. Written by `core.services.audit_record`."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each running task worker updates its row every few seconds; /healthz reads them."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
