@@ -1,0 +1,488 @@
+"""Every change to a case: one function per business action, each in one transaction,
+each writing its case events. Callers (views, APIs, Open311, tasks, commands) authorise first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from borough.accounts.models import User
+from borough.catalogue.forms import FormContext, answers_clean
+from borough.catalogue.models import FormDefinition, Service, SlaUnit
+from borough.cases.models import (
+    CLOSED_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    EventKind,
+    ExternalReference,
+    Priority,
+    Status,
+)
+from borough.cases.routing import case_route
+from borough.contacts.models import Channel, Outcome
+from borough.contacts.services import contact_log
+from borough.core.models import Team
+from borough.core.references import reference_generate
+from borough.core.workingdays import due_after_working_days, due_after_working_hours
+from borough.places.geo import organisations_at, ward_at
+from borough.places.models import Property
+from borough.places.selectors import property_by_uprn
+
+
+class CaseErrorCode(StrEnum):
+    INVALID = "invalid"
+    STALE = "stale"
+    CLOSED = "closed"
+    NOT_ALLOWED = "not_allowed"
+
+
+class CaseError(ValueError):
+    code: CaseErrorCode = CaseErrorCode.NOT_ALLOWED
+
+    def __init__(self, message: str, *, code: CaseErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class CaseInvalid(CaseError):
+    """The submission was refused; `errors` maps each field (question id) to its message."""
+
+    code = CaseErrorCode.INVALID
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class CaseStale(CaseError):
+    code = CaseErrorCode.STALE
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This case was changed by someone else after you opened it. "
+            "Check the latest details and try again."
+        )
+
+
+# Fields of the submission that are not answers to the form's questions.
+LOCATION = "location"
+ADDRESS = "address"
+REPORTER = "reporter_email"
+
+
+@dataclass
+class Submission:
+    """Everything a channel hands over to create a case."""
+
+    service: Service
+    channel: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    resident: User | None = None
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    show_name_publicly: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    uprn: str | None = None
+    staff: User | None = None
+    idempotency_key: str | None = None
+    form_version: int | None = None
+    external_references: dict[str, str] = field(default_factory=dict)
+    priority: int = Priority.NORMAL
+    submitted_at: datetime | None = None
+
+
+def _form_for(service: Service, version: int | None) -> FormDefinition:
+    forms = service.forms.all()
+    form = forms.filter(version=version).first() if version else forms.order_by("-version").first()
+    if form is None:
+        raise CaseInvalid({"service": "This service has no form"})
+    return form
+
+
+def _sla_due(service: Service, start: datetime) -> datetime | None:
+    if not service.sla_value:
+        return None
+    if service.sla_unit == SlaUnit.WORKING_HOURS:
+        return due_after_working_hours(start, service.sla_value)
+    if service.sla_unit == SlaUnit.CALENDAR_DAYS:
+        return start + timedelta(days=service.sla_value)
+    return due_after_working_days(start, service.sla_value)
+
+
+def _new_reference(prefix: str) -> str:
+    while True:
+        reference = reference_generate(prefix)
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _validate_submission(sub: Submission) -> tuple[dict[str, Any], Property | None, FormDefinition]:
+    """Check everything before anything is written. Raises CaseInvalid with every problem."""
+    service = sub.service
+    errors: dict[str, str] = {}
+    if not service.is_active or not service.organisation.is_active:
+        raise CaseInvalid({"service": "This service is not available"})
+    if sub.channel not in Channel.values:
+        errors["channel"] = "Select a channel"
+    form = _form_for(service, sub.form_version)
+
+    prop: Property | None = None
+    if sub.uprn:
+        prop = property_by_uprn(sub.uprn)
+        if prop is None:
+            errors[ADDRESS] = "Select an address from the list"
+    elif service.needs_property:
+        errors[ADDRESS] = "Select an address"
+
+    lat, lon = sub.latitude, sub.longitude
+    if (lat is None or lon is None) and prop is not None:
+        lat, lon = prop.latitude, prop.longitude
+    if service.needs_location and (lat is None or lon is None):
+        errors[LOCATION] = "Choose a location on the map"
+    if lat is not None and lon is not None:
+        if not (49.8 <= lat <= 60.95 and -8.7 <= lon <= 1.8):
+            errors[LOCATION] = "Choose a location in the UK"
+        elif service.organisation.boundary and service.organisation not in organisations_at(lat, lon):
+            errors[LOCATION] = f"This location is outside the area {service.organisation.name} covers"
+
+    if service.needs_account and sub.resident is None and sub.staff is None:
+        errors["resident"] = "Sign in to use this service"
+    if sub.resident is None and sub.staff is None and not (sub.reporter_email or sub.reporter_phone):
+        errors[REPORTER] = "Enter your email address"
+
+    def uprn_exists(uprn: str) -> bool:
+        return property_by_uprn(uprn) is not None
+
+    cleaned, answer_errors = answers_clean(
+        form.definition, sub.answers, context=FormContext(uprn_exists=uprn_exists)
+    )
+    errors.update(answer_errors)
+    if errors:
+        raise CaseInvalid(errors)
+    return cleaned, prop, form
+
+
+def _title(service: Service, prop: Property | None) -> str:
+    return f"{service.name} at {prop.first_line}"[:200] if prop else service.name[:200]
+
+
+def case_create(*, submission: Submission) -> Case:
+    """Create a case from a submission on any channel, route it and log the contact.
+
+    Resubmitting with the same idempotency key returns the first case and writes nothing.
+    Invalid input raises `CaseInvalid` and writes nothing.
+    """
+    sub = submission
+    if sub.idempotency_key:
+        existing = Case.objects.filter(idempotency_key=sub.idempotency_key).first()
+        if existing is not None:
+            return existing
+    cleaned, prop, form = _validate_submission(sub)
+    try:
+        return _case_insert(sub, cleaned, prop, form)
+    except IntegrityError:
+        if sub.idempotency_key:
+            existing = Case.objects.filter(idempotency_key=sub.idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+@transaction.atomic
+def _case_insert(
+    sub: Submission, cleaned: dict[str, Any], prop: Property | None, form: FormDefinition
+) -> Case:
+    service = sub.service
+    now = sub.submitted_at or timezone.now()
+    lat = sub.latitude if sub.latitude is not None else (prop.latitude if prop else None)
+    lon = sub.longitude if sub.longitude is not None else (prop.longitude if prop else None)
+    ward = prop.ward if prop and prop.ward_id else (ward_at(lat, lon) if lat is not None and lon is not None else None)
+    route = case_route(service=service, latitude=lat, longitude=lon, answers=cleaned)
+
+    resident = sub.resident
+    case = Case.objects.create(
+        reference=_new_reference(route.team.organisation.reference_prefix),
+        organisation=route.team.organisation,
+        service=service,
+        team=route.team,
+        resident=resident,
+        reporter_name=sub.reporter_name or (resident.full_name if resident else ""),
+        reporter_email=(sub.reporter_email or (resident.email if resident else "")).lower(),
+        reporter_phone=sub.reporter_phone,
+        show_name_publicly=sub.show_name_publicly,
+        channel=sub.channel,
+        title=_title(service, prop),
+        answers=cleaned,
+        form_version=form.version,
+        latitude=lat,
+        longitude=lon,
+        property=prop,
+        street=prop.street if prop else None,
+        ward=ward,
+        status=Status.OPEN,
+        priority=sub.priority,
+        sla_due_at=_sla_due(service, now),
+        is_public=service.public_cases,
+        idempotency_key=sub.idempotency_key or None,
+        created_at=now,
+    )
+    actor = sub.staff or resident
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.CREATED, at=now, actor=actor, public=True,
+        data={"channel": sub.channel, "form_version": form.version},
+    )
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.ROUTED, at=now, actor=None,
+        data={"team": route.team.slug, "organisation": route.team.organisation.slug, "reason": route.reason},
+    )
+    for system, value in sub.external_references.items():
+        ExternalReference.objects.create(case=case, system=system, value=value)
+    contact_log(
+        organisation=case.organisation,
+        channel=sub.channel,
+        outcome=Outcome.CASE_CREATED,
+        resident=resident,
+        case=case,
+        service=service,
+        staff=sub.staff,
+        at=now,
+    )
+    return case
+
+
+# -- Changes to an existing case -------------------------------------------------------
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    """Re-read the case under a row lock; refuse when the caller's copy is stale."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseStale()
+    return locked
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.version = F("version") + 1  # type: ignore[assignment]
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version"])
+
+
+def _event(case: Case, kind: str, actor: User | None, *, public: bool = False, body: str = "", **data: Any) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, public=public, body=body, data=data)
+
+
+def _staff_of(user: User, organisation_id: int) -> bool:
+    return Team.objects.filter(organisation_id=organisation_id, memberships__user=user).exists()
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee: User | None, actor: User, expected_version: int | None = None) -> Case:
+    """Assign to a member of the owning organisation's staff, or unassign with None."""
+    case = _lock(case, expected_version)
+    if assignee is not None and not _staff_of(assignee, case.organisation_id):
+        raise CaseError(f"{assignee} is not on the staff of {case.organisation.name}")
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    previous = case.assignee
+    case.assignee = assignee
+    _save(case, ["assignee"])
+    _event(
+        case, EventKind.ASSIGNED, actor,
+        to=assignee.email if assignee else None, previous=previous.email if previous else None,
+    )
+    return case
+
+
+@transaction.atomic
+def case_transfer(
+    *, case: Case, team: Team, actor: User, reason: str, expected_version: int | None = None
+) -> Case:
+    """Move the case to another team, in this or another organisation, with a reason."""
+    if not reason.strip():
+        raise CaseInvalid({"reason": "Enter a reason for the transfer"})
+    case = _lock(case, expected_version)
+    if team.pk == case.team_id:
+        raise CaseError("The case is already in that team")
+    previous = case.team
+    case.team = team
+    case.organisation = team.organisation
+    case.assignee = None
+    _save(case, ["team", "organisation", "assignee"])
+    _event(
+        case, EventKind.TRANSFERRED, actor, body=reason.strip(),
+        previous_team=previous.slug if previous else None, team=team.slug, organisation=team.organisation.slug,
+    )
+    return case
+
+
+@transaction.atomic
+def case_status_change(
+    *,
+    case: Case,
+    status: str,
+    actor: User | None,
+    public_message: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Change status; a message makes it a public update the resident and followers see."""
+    if status not in Status.values:
+        raise CaseInvalid({"status": "Select a status"})
+    case = _lock(case, expected_version)
+    if status == case.status and not public_message:
+        raise CaseInvalid({"status": "Select a different status, or add an update"})
+    previous = case.status
+    was_open = previous not in CLOSED_STATUSES
+    now_open = status not in CLOSED_STATUSES
+    case.status = status
+    fields = ["status"]
+    if was_open and not now_open:
+        case.closed_at = timezone.now()
+        case.sla_paused_at = None
+        fields += ["closed_at", "sla_paused_at"]
+    elif not was_open and now_open:
+        case.closed_at = None
+        fields.append("closed_at")
+    _save(case, fields)
+    kind = EventKind.STATUS_CHANGED
+    if was_open and not now_open:
+        kind = EventKind.CLOSED
+    elif not was_open and now_open:
+        kind = EventKind.REOPENED
+    _event(case, kind, actor, public=bool(public_message) or kind != EventKind.STATUS_CHANGED,
+           body=public_message.strip(), previous=previous, status=status)
+    return case
+
+
+def case_close(
+    *, case: Case, actor: User, resolution: str, status: str = Status.FIXED, expected_version: int | None = None
+) -> Case:
+    if status not in CLOSED_STATUSES:
+        raise CaseInvalid({"status": "Select how the case was closed"})
+    if not resolution.strip():
+        raise CaseInvalid({"resolution": "Enter what was done"})
+    return case_status_change(
+        case=case, status=status, actor=actor, public_message=resolution, expected_version=expected_version
+    )
+
+
+def case_reopen(*, case: Case, actor: User | None, reason: str, expected_version: int | None = None) -> Case:
+    if case.is_open:
+        raise CaseError("The case is already open", code=CaseErrorCode.NOT_ALLOWED)
+    if not reason.strip():
+        raise CaseInvalid({"reason": "Enter why the case is being reopened"})
+    return case_status_change(
+        case=case, status=Status.OPEN, actor=actor, public_message=reason, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: User, body: str) -> CaseEvent:
+    """An internal note: staff only, never sent to the resident."""
+    if not body.strip():
+        raise CaseInvalid({"body": "Enter a note"})
+    case = _lock(case, None)
+    _save(case, [])
+    return _event(case, EventKind.INTERNAL_NOTE, actor, body=body.strip())
+
+
+@transaction.atomic
+def case_public_update(*, case: Case, actor: User, body: str, expected_version: int | None = None) -> CaseEvent:
+    """An update the resident, followers and (for public cases) everyone can read."""
+    if not body.strip():
+        raise CaseInvalid({"body": "Enter an update"})
+    case = _lock(case, expected_version)
+    _save(case, [])
+    return _event(case, EventKind.PUBLIC_UPDATE, actor, public=True, body=body.strip())
+
+
+@transaction.atomic
+def case_priority_change(
+    *, case: Case, priority: int, actor: User, expected_version: int | None = None
+) -> Case:
+    if priority not in Priority.values:
+        raise CaseInvalid({"priority": "Select a priority"})
+    case = _lock(case, expected_version)
+    if case.priority == priority:
+        return case
+    previous = case.priority
+    case.priority = priority
+    _save(case, ["priority"])
+    _event(case, EventKind.PRIORITY_CHANGED, actor, previous=previous, priority=priority)
+    return case
+
+
+@transaction.atomic
+def case_mark_duplicate(
+    *, case: Case, original: Case, actor: User, expected_version: int | None = None
+) -> Case:
+    """Close `case` as a duplicate of `original`, recording the link on both timelines."""
+    if original.pk == case.pk:
+        raise CaseInvalid({"original": "A case cannot be a duplicate of itself"})
+    if original.duplicate_of_id == case.pk:
+        raise CaseInvalid({"original": f"{original.reference} is already a duplicate of this case"})
+    if original.organisation_id != case.organisation_id:
+        raise CaseInvalid({"original": "Choose a case of the same organisation"})
+    case = _lock(case, expected_version)
+    previous = case.status
+    case.duplicate_of = original
+    case.status = Status.DUPLICATE
+    case.closed_at = timezone.now()
+    _save(case, ["duplicate_of", "status", "closed_at"])
+    _event(
+        case, EventKind.MARKED_DUPLICATE, actor, public=True,
+        body=f"This is the same problem as {original.reference}.",
+        original=original.reference, previous=previous,
+    )
+    _event(original, EventKind.INTERNAL_NOTE, actor, body=f"{case.reference} was marked as a duplicate of this case.",
+           duplicate=case.reference)
+    return case
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    case: Case,
+    content: bytes,
+    filename: str,
+    actor: User | None,
+    public: bool = False,
+    content_type: str = "",
+    width: int | None = None,
+    height: int | None = None,
+    event: CaseEvent | None = None,
+) -> Attachment:
+    """Store a file on the case. Checking what is safe to store is the caller's job (uploads)."""
+    if not content:
+        raise CaseInvalid({"file": "The selected file is empty"})
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = Attachment(
+        case=case,
+        event=event,
+        original_name=filename[:200],
+        content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        size=len(content),
+        sha256=digest,
+        width=width,
+        height=height,
+        public=public,
+        uploaded_by=actor,
+    )
+    attachment.file.save(filename, ContentFile(content), save=False)
+    attachment.save()
+    _event(case, EventKind.ATTACHMENT_ADDED, actor, public=public, attachment=attachment.pk, name=attachment.original_name)
+    return attachment
