@@ -41,6 +41,8 @@ TESTING = BOROUGH_ENV == "test" or "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
 
 VAR_DIR = Path(env("BOROUGH_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
+if not PRODUCTION:
+    (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 _INSECURE_KEY_PREFIX = "insecure-development-key-"
 SECRET_KEY = env("SECRET_KEY", _INSECURE_KEY_PREFIX + "change-me-in-production")
@@ -206,6 +208,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production WhiteNoise serves straight from the finders: no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

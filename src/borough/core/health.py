@@ -14,7 +14,7 @@ from borough.core.models import WorkerHeartbeat
 
 def worker_required() -> bool:
     """The immediate backend runs tasks in-process: no worker to watch."""
-    return not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    return not str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend")
 
 
 def health_report() -> tuple[bool, dict[str, Any]]:
@@ -24,12 +24,15 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        report["database"] = {"ok": True, "vendor": connection.vendor}
+        cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+        live = WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).count()
     except Exception as exc:  # any database failure makes us unhealthy
-        return False, {"database": {"ok": False, "error": exc.__class__.__name__}}
+        return False, {
+            "database": {"ok": False, "error": exc.__class__.__name__},
+            "worker": {"ok": False, "error": "database unavailable"},
+        }
+    report["database"] = {"ok": True, "vendor": connection.vendor}
 
-    cutoff = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
-    live = WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).count()
     if worker_required():
         report["worker"] = {"ok": live > 0, "live_workers": live}
         healthy = live > 0

@@ -11,4 +11,7 @@ from borough.core.health import health_report
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, report = health_report()
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **report}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **report},
+        status=200 if healthy else 503,
+    )
