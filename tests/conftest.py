@@ -23,10 +23,15 @@ def square(lat: float, lon: float, half: float) -> dict[str, Any]:
     """A GeoJSON square polygon centred on (lat, lon)."""
     return {
         "type": "Polygon",
-        "coordinates": [[
-            [lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
-            [lon - half, lat + half], [lon - half, lat - half],
-        ]],
+        "coordinates": [
+            [
+                [lon - half, lat - half],
+                [lon + half, lat - half],
+                [lon + half, lat + half],
+                [lon - half, lat + half],
+                [lon - half, lat - half],
+            ]
+        ],
     }
 
 
@@ -36,13 +41,32 @@ DORCHESTER = (50.7150, -2.4370)
 SIMPLE_FORM: dict[str, Any] = {
     "title": "Report a problem",
     "pages": [
-        {"id": "kind", "questions": [{
-            "id": "kind", "type": "radios", "label": "What is the problem?", "name": "the problem",
-            "options": [{"value": "small", "label": "Small"}, {"value": "large", "label": "Large"}],
-        }]},
-        {"id": "details", "questions": [{
-            "id": "details", "type": "textarea", "label": "Describe the problem", "required": False,
-        }]},
+        {
+            "id": "kind",
+            "questions": [
+                {
+                    "id": "kind",
+                    "type": "radios",
+                    "label": "What is the problem?",
+                    "name": "the problem",
+                    "options": [
+                        {"value": "small", "label": "Small"},
+                        {"value": "large", "label": "Large"},
+                    ],
+                }
+            ],
+        },
+        {
+            "id": "details",
+            "questions": [
+                {
+                    "id": "details",
+                    "type": "textarea",
+                    "label": "Describe the problem",
+                    "required": False,
+                }
+            ],
+        },
     ],
 }
 
@@ -50,7 +74,10 @@ SIMPLE_FORM: dict[str, Any] = {
 @pytest.fixture
 def county(db: Any) -> Organisation:
     return organisation_create(
-        slug="wessex", name="Wessex County Council", kind="county", reference_prefix="WCC",
+        slug="wessex",
+        name="Wessex County Council",
+        kind="county",
+        reference_prefix="WCC",
         boundary=square(*DORCHESTER, 0.5),
     )
 
@@ -58,8 +85,11 @@ def county(db: Any) -> Organisation:
 @pytest.fixture
 def district(db: Any) -> Organisation:
     return organisation_create(
-        slug="casterbridge", name="Casterbridge District Council", kind="district",
-        reference_prefix="CDC", boundary=square(*DORCHESTER, 0.1),
+        slug="casterbridge",
+        name="Casterbridge District Council",
+        kind="district",
+        reference_prefix="CDC",
+        boundary=square(*DORCHESTER, 0.1),
     )
 
 
@@ -68,6 +98,7 @@ def make_team() -> Callable[..., Team]:
     def make(organisation: Organisation, name: str = "") -> Team:
         n = next(_counter)
         return team_create(organisation=organisation, slug=f"team-{n}", name=name or f"Team {n}")
+
     return make
 
 
@@ -75,11 +106,13 @@ def make_team() -> Callable[..., Team]:
 def make_staff() -> Callable[..., User]:
     def make(team: Team, role: str = "caseworker", email: str = "") -> User:
         user = staff_user_create(
-            email=email or f"staff{next(_counter)}@example.org", full_name="Sam Officer",
+            email=email or f"staff{next(_counter)}@example.org",
+            full_name="Sam Officer",
             password="correct horse battery staple",
         )
         staff_membership_add(user=user, team=team, role=role)
         return user
+
     return make
 
 
@@ -87,9 +120,11 @@ def make_staff() -> Callable[..., User]:
 def make_resident(db: Any) -> Callable[..., User]:
     def make(email: str = "", full_name: str = "Alex Resident") -> User:
         return resident_register(
-            email=email or f"resident{next(_counter)}@example.com", full_name=full_name,
+            email=email or f"resident{next(_counter)}@example.com",
+            full_name=full_name,
             password="correct horse battery staple",
         )
+
     return make
 
 
@@ -98,21 +133,35 @@ def make_service() -> Callable[..., Service]:
     def make(organisation: Organisation, **overrides: Any) -> Service:
         n = next(_counter)
         fields: dict[str, Any] = {
-            "code": f"service-{n}", "name": f"Service {n}", "summary": "A test service",
-            "group": "Tests", "kind": "report", "form": SIMPLE_FORM, "identity": "anonymous",
+            "code": f"service-{n}",
+            "name": f"Service {n}",
+            "summary": "A test service",
+            "group": "Tests",
+            "kind": "report",
+            "form": SIMPLE_FORM,
+            "identity": "anonymous",
         }
         fields.update(overrides)
         return service_create(organisation=organisation, **fields)
+
     return make
 
 
 @pytest.fixture
 def make_property(db: Any) -> Callable[..., Any]:
-    def make(uprn: str = "", lat: float = DORCHESTER[0], lon: float = DORCHESTER[1], **kw: Any) -> Any:
+    def make(
+        uprn: str = "", lat: float = DORCHESTER[0], lon: float = DORCHESTER[1], **kw: Any
+    ) -> Any:
         prop, _ = property_upsert(
-            uprn=uprn or str(100040000000 + next(_counter)), paon=kw.pop("paon", "1"),
-            street_name=kw.pop("street_name", "High West Street"), town="Dorchester",
-            postcode=kw.pop("postcode", "DT1 1UZ"), latitude=lat, longitude=lon, **kw,
+            uprn=uprn or str(100040000000 + next(_counter)),
+            paon=kw.pop("paon", "1"),
+            street_name=kw.pop("street_name", "High West Street"),
+            town="Dorchester",
+            postcode=kw.pop("postcode", "DT1 1UZ"),
+            latitude=lat,
+            longitude=lon,
+            **kw,
         )
         return prop
+
     return make

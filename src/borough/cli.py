@@ -1,10 +1,10 @@
 """The `borough` command: a thin wrapper over Django's manage.py.
 
-    borough serve [--host H] [--port P] [--no-worker]
-    borough worker
-    borough demo [--reset]
-    borough import gazetteer FILE.csv
-    borough manage <any Django management command>
+borough serve [--host H] [--port P] [--no-worker]
+borough worker
+borough demo [--reset]
+borough import gazetteer FILE.csv
+borough manage <any Django management command>
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ from borough.accounts.services import (
 
 def test_resident_register_creates_user_and_profile(db):
     user = resident_register(
-        email=" Alex@Example.COM ", password="correct horse battery staple", full_name="Alex Smith",
+        email=" Alex@Example.COM ",
+        password="correct horse battery staple",
+        full_name="Alex Smith",
         phone="01305 111222",
     )
     assert user.email == "alex@example.com"
@@ -26,8 +28,13 @@ def test_resident_register_creates_user_and_profile(db):
     ("email", "password", "name", "field", "message"),
     [
         ("", "correct horse battery staple", "A", "email", "Enter your email address"),
-        ("not-an-email", "correct horse battery staple", "A", "email",
-         "Enter an email address in the correct format, like name@example.com"),
+        (
+            "not-an-email",
+            "correct horse battery staple",
+            "A",
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         ("a@example.com", "", "A", "password", "Enter a password"),
         ("a@example.com", "correct horse battery staple", " ", "full_name", "Enter your full name"),
     ],
@@ -45,14 +52,18 @@ def test_weak_password_and_duplicate_email_are_refused(db):
     assert "password" in excinfo.value.errors
     resident_register(email="b@example.com", password="correct horse battery staple", full_name="B")
     with pytest.raises(AccountInvalid) as excinfo:
-        resident_register(email="B@example.com", password="correct horse battery staple", full_name="B")
+        resident_register(
+            email="B@example.com", password="correct horse battery staple", full_name="B"
+        )
     assert excinfo.value.errors == {"email": "An account already exists with this email address"}
     assert User.objects.count() == 1
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests(settings, db):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    user = staff_user_create(email="officer@example.org", full_name="Officer", password="correct horse battery staple")
+    user = staff_user_create(
+        email="officer@example.org", full_name="Officer", password="correct horse battery staple"
+    )
     assert user.password.startswith("argon2$")
 
 

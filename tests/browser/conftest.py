@@ -34,13 +34,17 @@ def browser() -> Iterator[Browser]:
     # Playwright's sync API runs an event loop; Django must allow sync DB calls beside it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
 
 def _page(browser: Browser, *, javascript: bool) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=javascript, locale="en-GB", viewport={"width": 1024, "height": 800})
+    context = browser.new_context(
+        java_script_enabled=javascript, locale="en-GB", viewport={"width": 1024, "height": 800}
+    )
     page = context.new_page()
     page._borough_javascript = javascript  # type: ignore[attr-defined]
     yield page
@@ -89,7 +93,9 @@ def _axe_run_static(page: Page) -> dict[str, Any]:
     context = page.context.browser.new_context(locale="en-GB", viewport=page.viewport_size)
     try:
         checker = context.new_page()
-        checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+        checker.route(
+            url, lambda route: route.fulfill(status=200, content_type="text/html", body=html)
+        )
         checker.goto(url)
         return _axe_run(checker)
     finally:

@@ -4,7 +4,12 @@ from tests.browser.conftest import assert_accessible, axe_violations
 
 
 def test_home_page_lists_services_and_passes_axe(live_server, page, district, make_service):
-    make_service(district, name="Report fly-tipping", group="Street problems", summary="Tell us about dumped rubbish")
+    make_service(
+        district,
+        name="Report fly-tipping",
+        group="Street problems",
+        summary="Tell us about dumped rubbish",
+    )
     page.goto(live_server.url + "/")
     assert page.title().startswith("Council services")
     assert page.get_by_role("heading", name="Street problems").is_visible()
@@ -21,12 +26,15 @@ def test_home_page_without_javascript(live_server, page_without_js, district, ma
     assert_accessible(page_without_js)
 
 
-def test_the_axe_check_finds_a_real_violation_with_and_without_javascript(live_server, page, page_without_js):
+def test_the_axe_check_finds_a_real_violation_with_and_without_javascript(
+    live_server, page, page_without_js
+):
     for browser_page in (page, page_without_js):
         browser_page.route(
             live_server.url + "/broken",
             lambda route: route.fulfill(
-                status=200, content_type="text/html",
+                status=200,
+                content_type="text/html",
                 body="<!DOCTYPE html><html lang='en'><head><title>Broken</title></head>"
                 "<body><main><h1>Broken</h1><img src='/x.png'></main></body></html>",
             ),

@@ -26,7 +26,6 @@ from borough.cases.services import (
 from borough.catalogue.services import form_publish, routing_rule_create
 from borough.contacts.models import Contact
 from borough.places.services import area_create
-
 from tests.conftest import DORCHESTER, SIMPLE_FORM, square
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,8 +33,12 @@ LONDON = ZoneInfo("Europe/London")
 
 def submit(service, **kw):
     fields = {
-        "service": service, "channel": "web", "answers": {"kind": "small", "details": "Bags of rubbish"},
-        "reporter_email": "Reporter@Example.com", "latitude": DORCHESTER[0], "longitude": DORCHESTER[1],
+        "service": service,
+        "channel": "web",
+        "answers": {"kind": "small", "details": "Bags of rubbish"},
+        "reporter_email": "Reporter@Example.com",
+        "latitude": DORCHESTER[0],
+        "longitude": DORCHESTER[1],
     }
     fields.update(kw)
     return case_create(submission=Submission(**fields))
@@ -60,7 +63,10 @@ def test_case_create_writes_case_events_and_contact(district, make_service):
     assert created.public and created.data["channel"] == "web"
     contact = Contact.objects.get()
     assert (contact.case, contact.channel, contact.outcome, contact.organisation) == (
-        case, "web", "case_created", district
+        case,
+        "web",
+        "case_created",
+        district,
     )
 
 
@@ -74,7 +80,9 @@ def test_invalid_answers_create_nothing(district, make_service):
     assert Contact.objects.count() == 0
 
 
-def test_anonymous_report_needs_an_email_and_account_services_need_a_resident(district, make_service):
+def test_anonymous_report_needs_an_email_and_account_services_need_a_resident(
+    district, make_service
+):
     street = make_service(district)
     with pytest.raises(CaseInvalid) as excinfo:
         submit(street, reporter_email="")
@@ -129,7 +137,9 @@ def test_routing_rules_by_area_and_answers(district, make_service, make_team):
     large = make_team(district, "Large items")
     default = make_team(district, "Street scene")
     service = make_service(district, default_team=default)
-    area = area_create(kind="zone", name="North zone", boundary=square(DORCHESTER[0] + 0.05, DORCHESTER[1], 0.04))
+    area = area_create(
+        kind="zone", name="North zone", boundary=square(DORCHESTER[0] + 0.05, DORCHESTER[1], 0.04)
+    )
     routing_rule_create(service=service, team=large, priority=1, answers={"kind": "large"})
     routing_rule_create(service=service, team=north, priority=2, area=area)
 
@@ -165,7 +175,9 @@ def test_answers_keep_the_form_version_they_were_given_under(district, make_serv
     assert new.answers == {"details": "only details now"}
 
 
-def test_assign_only_to_the_organisations_staff(district, county, make_service, make_team, make_staff):
+def test_assign_only_to_the_organisations_staff(
+    district, county, make_service, make_team, make_staff
+):
     team = make_team(district)
     officer = make_staff(team)
     outsider = make_staff(make_team(county))
@@ -173,7 +185,10 @@ def test_assign_only_to_the_organisations_staff(district, county, make_service, 
     case = case_assign(case=case, assignee=officer, actor=officer)
     assert case.assignee == officer
     assert case.version == 2
-    assert case.events.filter(kind=EventKind.ASSIGNED).get().data == {"to": officer.email, "previous": None}
+    assert case.events.filter(kind=EventKind.ASSIGNED).get().data == {
+        "to": officer.email,
+        "previous": None,
+    }
     with pytest.raises(CaseError):
         case_assign(case=case, assignee=outsider, actor=officer)
     assert Case.objects.get(pk=case.pk).assignee == officer
@@ -185,11 +200,15 @@ def test_a_stale_edit_is_refused(district, make_service, make_team, make_staff):
     loaded_version = case.version
     case_note_add(case=case, actor=officer, body="Someone else got here first")
     with pytest.raises(CaseStale):
-        case_status_change(case=case, status=Status.IN_PROGRESS, actor=officer, expected_version=loaded_version)
+        case_status_change(
+            case=case, status=Status.IN_PROGRESS, actor=officer, expected_version=loaded_version
+        )
     assert Case.objects.get(pk=case.pk).status == Status.OPEN
 
 
-def test_transfer_to_another_organisation_needs_a_reason(district, county, make_service, make_team, make_staff):
+def test_transfer_to_another_organisation_needs_a_reason(
+    district, county, make_service, make_team, make_staff
+):
     officer = make_staff(make_team(district))
     highways = make_team(county, "Highways")
     case = submit(make_service(district))
@@ -217,19 +236,25 @@ def test_close_and_reopen(district, make_service, make_team, make_staff):
     assert case.events.filter(kind=EventKind.REOPENED, public=True).count() == 1
 
 
-def test_status_change_refuses_unknown_or_unchanged_status(district, make_service, make_team, make_staff):
+def test_status_change_refuses_unknown_or_unchanged_status(
+    district, make_service, make_team, make_staff
+):
     officer = make_staff(make_team(district))
     case = submit(make_service(district))
     with pytest.raises(CaseInvalid):
         case_status_change(case=case, status="made-up", actor=officer)
     with pytest.raises(CaseInvalid):
         case_status_change(case=case, status=Status.OPEN, actor=officer)
-    case = case_status_change(case=case, status=Status.IN_PROGRESS, actor=officer, public_message="On our list")
+    case = case_status_change(
+        case=case, status=Status.IN_PROGRESS, actor=officer, public_message="On our list"
+    )
     event = case.events.get(kind=EventKind.STATUS_CHANGED)
     assert event.public and event.data == {"previous": "open", "status": "in_progress"}
 
 
-def test_internal_notes_are_private_and_public_updates_public(district, make_service, make_team, make_staff):
+def test_internal_notes_are_private_and_public_updates_public(
+    district, make_service, make_team, make_staff
+):
     officer = make_staff(make_team(district))
     case = submit(make_service(district))
     note = case_note_add(case=case, actor=officer, body="Resident is known to us")
@@ -249,7 +274,9 @@ def test_mark_duplicate_links_both_timelines(district, make_service, make_team, 
     copy = case_mark_duplicate(case=copy, original=original, actor=officer)
     assert copy.status == Status.DUPLICATE and copy.duplicate_of == original and not copy.is_open
     assert copy.events.get(kind=EventKind.MARKED_DUPLICATE).data["original"] == original.reference
-    assert original.events.filter(kind=EventKind.INTERNAL_NOTE, data__duplicate=copy.reference).exists()
+    assert original.events.filter(
+        kind=EventKind.INTERNAL_NOTE, data__duplicate=copy.reference
+    ).exists()
     with pytest.raises(CaseInvalid):
         case_mark_duplicate(case=original, original=copy, actor=officer)
 
@@ -257,10 +284,14 @@ def test_mark_duplicate_links_both_timelines(district, make_service, make_team, 
 def test_attachment_is_stored_with_its_digest(district, make_service, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     case = submit(make_service(district))
-    attachment = attachment_add(case=case, content=b"\x89PNG fake", filename="Photo.PNG", actor=None, public=True)
+    attachment = attachment_add(
+        case=case, content=b"\x89PNG fake", filename="Photo.PNG", actor=None, public=True
+    )
     assert attachment.size == 9
     assert attachment.content_type == "image/png"
-    assert attachment.file.name.startswith(f"cases/{case.reference}/") and attachment.file.name.endswith(".png")
+    assert attachment.file.name.startswith(
+        f"cases/{case.reference}/"
+    ) and attachment.file.name.endswith(".png")
     assert (tmp_path / attachment.file.name).read_bytes() == b"\x89PNG fake"
     assert case.events.filter(kind=EventKind.ATTACHMENT_ADDED).count() == 1
     with pytest.raises(CaseInvalid):

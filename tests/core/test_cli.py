@@ -3,7 +3,9 @@ import sys
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "borough.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "borough.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_borough_lists_its_own_commands():

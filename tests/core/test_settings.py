@@ -8,11 +8,22 @@ STRONG_KEY = "k3J9!x2Qw7#pL0vZ8m$R4tY6uB1nC5eH9aS2dF7gJ0kL3zX6cV8bN1mQ4wE7rT9y"
 
 
 def start(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'borough.settings'); django.setup(); print('started')"],
-        capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'borough.settings'); django.setup(); print('started')",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -33,10 +44,14 @@ def test_production_refuses_to_start_without_a_strong_key_and_hosts(overrides, p
 
 
 def test_production_starts_with_a_strong_key_and_hosts(tmp_path):
-    result = start({
-        "BOROUGH_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "council.example",
-        "BOROUGH_VAR_DIR": str(tmp_path),
-    })
+    result = start(
+        {
+            "BOROUGH_ENV": "production",
+            "SECRET_KEY": STRONG_KEY,
+            "ALLOWED_HOSTS": "council.example",
+            "BOROUGH_VAR_DIR": str(tmp_path),
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
@@ -44,7 +59,14 @@ def test_production_starts_with_a_strong_key_and_hosts(tmp_path):
 def test_database_url_switches_to_postgresql():
     env = {"DATABASE_URL": "postgres://user:pw@db.internal:5432/borough"}
     result = subprocess.run(
-        [sys.executable, "-c", "from borough import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME'])"],
-        capture_output=True, text=True, env={**os.environ, **env}, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "from borough import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME'])",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.internal", "borough"]

@@ -8,12 +8,19 @@ from borough.core.tenancy import for_organisation, for_staff, staff_organisation
 
 
 def report(service):
-    return case_create(submission=Submission(
-        service=service, channel="phone", answers={"kind": "small"}, reporter_phone="01305 000000",
-    ))
+    return case_create(
+        submission=Submission(
+            service=service,
+            channel="phone",
+            answers={"kind": "small"},
+            reporter_phone="01305 000000",
+        )
+    )
 
 
-def test_staff_see_only_their_own_organisations_rows(county, district, make_service, make_team, make_staff, make_resident):
+def test_staff_see_only_their_own_organisations_rows(
+    county, district, make_service, make_team, make_staff, make_resident
+):
     district_case = report(make_service(district))
     county_case = report(make_service(county))
     district_officer = make_staff(make_team(district), role="caseworker")
@@ -22,6 +29,7 @@ def test_staff_see_only_their_own_organisations_rows(county, district, make_serv
     # A resident, or nobody signed in, sees no staff rows at all.
     assert not for_staff(Case.objects.all(), make_resident()).exists()
     from django.contrib.auth.models import AnonymousUser
+
     assert not for_staff(Case.objects.all(), AnonymousUser()).exists()
 
 
@@ -44,18 +52,26 @@ def test_an_inactive_team_gives_no_access(district, make_service, make_team, mak
 
 
 def test_organisation_create_makes_a_fallback_queue_and_validates(db):
-    organisation = organisation_create(slug="poole", name="Poole", kind="unitary", reference_prefix="PBC")
+    organisation = organisation_create(
+        slug="poole", name="Poole", kind="unitary", reference_prefix="PBC"
+    )
     assert organisation.team_set.get().is_fallback
     from django.core.exceptions import ValidationError
+
     with pytest.raises(ValidationError):
         organisation_create(slug="bad", name="Bad", kind="unitary", reference_prefix="lower")
 
 
-def test_audit_record_names_actor_object_and_organisation(district, make_service, make_team, make_staff):
+def test_audit_record_names_actor_object_and_organisation(
+    district, make_service, make_team, make_staff
+):
     case = report(make_service(district))
     officer = make_staff(make_team(district))
     entry = audit_record(actor=officer, action="case.view", obj=case)
     assert AuditEntry.objects.get() == entry
     assert (entry.actor, entry.organisation, entry.object_type, entry.object_id) == (
-        officer, district, "cases.case", case.reference
+        officer,
+        district,
+        "cases.case",
+        case.reference,
     )

@@ -43,7 +43,7 @@ def resident_register(
     if not full_name.strip():
         errors["full_name"] = "Enter your full name"
     if not password:
-        errors["password"] = "Enter a password"
+        errors["password"] = "Enter a password"  # noqa: S105
     else:
         try:
             validate_password(password, User(email=email, full_name=full_name))

@@ -17,8 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from borough.accounts.models import User
-from borough.catalogue.forms import FormContext, answers_clean
-from borough.catalogue.models import FormDefinition, Service, SlaUnit
 from borough.cases.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -30,6 +28,8 @@ from borough.cases.models import (
     Status,
 )
 from borough.cases.routing import case_route
+from borough.catalogue.forms import FormContext, answers_clean
+from borough.catalogue.models import FormDefinition, Service, SlaUnit
 from borough.contacts.models import Channel, Outcome
 from borough.contacts.services import contact_log
 from borough.core.models import Team
@@ -157,12 +157,20 @@ def _validate_submission(sub: Submission) -> tuple[dict[str, Any], Property | No
     if lat is not None and lon is not None:
         if not (49.8 <= lat <= 60.95 and -8.7 <= lon <= 1.8):
             errors[LOCATION] = "Choose a location in the UK"
-        elif service.organisation.boundary and service.organisation not in organisations_at(lat, lon):
-            errors[LOCATION] = f"This location is outside the area {service.organisation.name} covers"
+        elif service.organisation.boundary and service.organisation not in organisations_at(
+            lat, lon
+        ):
+            errors[LOCATION] = (
+                f"This location is outside the area {service.organisation.name} covers"
+            )
 
     if service.needs_account and sub.resident is None and sub.staff is None:
         errors["resident"] = "Sign in to use this service"
-    if sub.resident is None and sub.staff is None and not (sub.reporter_email or sub.reporter_phone):
+    if (
+        sub.resident is None
+        and sub.staff is None
+        and not (sub.reporter_email or sub.reporter_phone)
+    ):
         errors[REPORTER] = "Enter your email address"
 
     def uprn_exists(uprn: str) -> bool:
@@ -211,7 +219,11 @@ def _case_insert(
     now = sub.submitted_at or timezone.now()
     lat = sub.latitude if sub.latitude is not None else (prop.latitude if prop else None)
     lon = sub.longitude if sub.longitude is not None else (prop.longitude if prop else None)
-    ward = prop.ward if prop and prop.ward_id else (ward_at(lat, lon) if lat is not None and lon is not None else None)
+    ward = (
+        prop.ward
+        if prop and prop.ward_id
+        else (ward_at(lat, lon) if lat is not None and lon is not None else None)
+    )
     route = case_route(service=service, latitude=lat, longitude=lon, answers=cleaned)
 
     resident = sub.resident
@@ -243,12 +255,23 @@ def _case_insert(
     )
     actor = sub.staff or resident
     CaseEvent.objects.create(
-        case=case, kind=EventKind.CREATED, at=now, actor=actor, public=True,
+        case=case,
+        kind=EventKind.CREATED,
+        at=now,
+        actor=actor,
+        public=True,
         data={"channel": sub.channel, "form_version": form.version},
     )
     CaseEvent.objects.create(
-        case=case, kind=EventKind.ROUTED, at=now, actor=None,
-        data={"team": route.team.slug, "organisation": route.team.organisation.slug, "reason": route.reason},
+        case=case,
+        kind=EventKind.ROUTED,
+        at=now,
+        actor=None,
+        data={
+            "team": route.team.slug,
+            "organisation": route.team.organisation.slug,
+            "reason": route.reason,
+        },
     )
     for system, value in sub.external_references.items():
         ExternalReference.objects.create(case=case, system=system, value=value)
@@ -277,13 +300,17 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 
 def _save(case: Case, fields: list[str]) -> None:
-    case.version = F("version") + 1  # type: ignore[assignment]
+    case.version = F("version") + 1
     case.save(update_fields=[*fields, "version", "updated_at"])
     case.refresh_from_db(fields=["version"])
 
 
-def _event(case: Case, kind: str, actor: User | None, *, public: bool = False, body: str = "", **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, public=public, body=body, data=data)
+def _event(
+    case: Case, kind: str, actor: User | None, *, public: bool = False, body: str = "", **data: Any
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, public=public, body=body, data=data
+    )
 
 
 def _staff_of(user: User, organisation_id: int) -> bool:
@@ -291,7 +318,9 @@ def _staff_of(user: User, organisation_id: int) -> bool:
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee: User | None, actor: User, expected_version: int | None = None) -> Case:
+def case_assign(
+    *, case: Case, assignee: User | None, actor: User, expected_version: int | None = None
+) -> Case:
     """Assign to a member of the owning organisation's staff, or unassign with None."""
     case = _lock(case, expected_version)
     if assignee is not None and not _staff_of(assignee, case.organisation_id):
@@ -302,8 +331,11 @@ def case_assign(*, case: Case, assignee: User | None, actor: User, expected_vers
     case.assignee = assignee
     _save(case, ["assignee"])
     _event(
-        case, EventKind.ASSIGNED, actor,
-        to=assignee.email if assignee else None, previous=previous.email if previous else None,
+        case,
+        EventKind.ASSIGNED,
+        actor,
+        to=assignee.email if assignee else None,
+        previous=previous.email if previous else None,
     )
     return case
 
@@ -324,8 +356,13 @@ def case_transfer(
     case.assignee = None
     _save(case, ["team", "organisation", "assignee"])
     _event(
-        case, EventKind.TRANSFERRED, actor, body=reason.strip(),
-        previous_team=previous.slug if previous else None, team=team.slug, organisation=team.organisation.slug,
+        case,
+        EventKind.TRANSFERRED,
+        actor,
+        body=reason.strip(),
+        previous_team=previous.slug if previous else None,
+        team=team.slug,
+        organisation=team.organisation.slug,
     )
     return case
 
@@ -363,30 +400,52 @@ def case_status_change(
         kind = EventKind.CLOSED
     elif not was_open and now_open:
         kind = EventKind.REOPENED
-    _event(case, kind, actor, public=bool(public_message) or kind != EventKind.STATUS_CHANGED,
-           body=public_message.strip(), previous=previous, status=status)
+    _event(
+        case,
+        kind,
+        actor,
+        public=bool(public_message) or kind != EventKind.STATUS_CHANGED,
+        body=public_message.strip(),
+        previous=previous,
+        status=status,
+    )
     return case
 
 
 def case_close(
-    *, case: Case, actor: User, resolution: str, status: str = Status.FIXED, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    resolution: str,
+    status: str = Status.FIXED,
+    expected_version: int | None = None,
 ) -> Case:
     if status not in CLOSED_STATUSES:
         raise CaseInvalid({"status": "Select how the case was closed"})
     if not resolution.strip():
         raise CaseInvalid({"resolution": "Enter what was done"})
     return case_status_change(
-        case=case, status=status, actor=actor, public_message=resolution, expected_version=expected_version
+        case=case,
+        status=status,
+        actor=actor,
+        public_message=resolution,
+        expected_version=expected_version,
     )
 
 
-def case_reopen(*, case: Case, actor: User | None, reason: str, expected_version: int | None = None) -> Case:
+def case_reopen(
+    *, case: Case, actor: User | None, reason: str, expected_version: int | None = None
+) -> Case:
     if case.is_open:
         raise CaseError("The case is already open", code=CaseErrorCode.NOT_ALLOWED)
     if not reason.strip():
         raise CaseInvalid({"reason": "Enter why the case is being reopened"})
     return case_status_change(
-        case=case, status=Status.OPEN, actor=actor, public_message=reason, expected_version=expected_version
+        case=case,
+        status=Status.OPEN,
+        actor=actor,
+        public_message=reason,
+        expected_version=expected_version,
     )
 
 
@@ -401,7 +460,9 @@ def case_note_add(*, case: Case, actor: User, body: str) -> CaseEvent:
 
 
 @transaction.atomic
-def case_public_update(*, case: Case, actor: User, body: str, expected_version: int | None = None) -> CaseEvent:
+def case_public_update(
+    *, case: Case, actor: User, body: str, expected_version: int | None = None
+) -> CaseEvent:
     """An update the resident, followers and (for public cases) everyone can read."""
     if not body.strip():
         raise CaseInvalid({"body": "Enter an update"})
@@ -444,12 +505,21 @@ def case_mark_duplicate(
     case.closed_at = timezone.now()
     _save(case, ["duplicate_of", "status", "closed_at"])
     _event(
-        case, EventKind.MARKED_DUPLICATE, actor, public=True,
+        case,
+        EventKind.MARKED_DUPLICATE,
+        actor,
+        public=True,
         body=f"This is the same problem as {original.reference}.",
-        original=original.reference, previous=previous,
+        original=original.reference,
+        previous=previous,
     )
-    _event(original, EventKind.INTERNAL_NOTE, actor, body=f"{case.reference} was marked as a duplicate of this case.",
-           duplicate=case.reference)
+    _event(
+        original,
+        EventKind.INTERNAL_NOTE,
+        actor,
+        body=f"{case.reference} was marked as a duplicate of this case.",
+        duplicate=case.reference,
+    )
     return case
 
 
@@ -474,7 +544,9 @@ def attachment_add(
         case=case,
         event=event,
         original_name=filename[:200],
-        content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        content_type=content_type
+        or mimetypes.guess_type(filename)[0]
+        or "application/octet-stream",
         size=len(content),
         sha256=digest,
         width=width,
@@ -484,5 +556,12 @@ def attachment_add(
     )
     attachment.file.save(filename, ContentFile(content), save=False)
     attachment.save()
-    _event(case, EventKind.ATTACHMENT_ADDED, actor, public=public, attachment=attachment.pk, name=attachment.original_name)
+    _event(
+        case,
+        EventKind.ATTACHMENT_ADDED,
+        actor,
+        public=public,
+        attachment=attachment.pk,
+        name=attachment.original_name,
+    )
     return attachment

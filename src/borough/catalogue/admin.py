@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from borough.catalogue.models import FormDefinition, RoutingRule, Service
 
@@ -24,5 +27,5 @@ class FormDefinitionAdmin(admin.ModelAdmin):
     list_display = ["service", "version", "created_at"]
     list_filter = ["service__organisation"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

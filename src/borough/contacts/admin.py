@@ -11,6 +11,13 @@ class ChannelCostAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["at", "organisation", "channel", "outcome", "avoidable", "resolved_at_first_contact"]
+    list_display = [
+        "at",
+        "organisation",
+        "channel",
+        "outcome",
+        "avoidable",
+        "resolved_at_first_contact",
+    ]
     list_filter = ["organisation", "channel", "outcome"]
     raw_id_fields = ["resident", "case", "staff", "service"]

@@ -41,11 +41,21 @@ class Contact(TenantOwned):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     service = models.ForeignKey(
-        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        "catalogue.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
     )
     # The member of staff who handled it, for assisted channels.
     staff = models.ForeignKey(

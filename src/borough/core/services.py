@@ -65,7 +65,9 @@ def organisation_create(
 def team_create(
     *, organisation: Organisation, slug: str, name: str, email: str = "", is_fallback: bool = False
 ) -> Team:
-    team = Team(organisation=organisation, slug=slug, name=name, email=email, is_fallback=is_fallback)
+    team = Team(
+        organisation=organisation, slug=slug, name=name, email=email, is_fallback=is_fallback
+    )
     team.full_clean()
     team.save()
     return team

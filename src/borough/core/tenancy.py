@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -11,7 +11,7 @@ from borough.core.models import Organisation, Role, Team
 M = TypeVar("M", bound=Model)
 
 
-def staff_teams(user: object, *, roles: set[str] | None = None) -> QuerySet[Team]:
+def staff_teams(user: Any, *, roles: set[str] | None = None) -> QuerySet[Team]:
     """The active teams in which `user` holds one of `roles` (any role when None)."""
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
@@ -21,18 +21,19 @@ def staff_teams(user: object, *, roles: set[str] | None = None) -> QuerySet[Team
     return teams.distinct()
 
 
-def staff_organisations(user: object, *, roles: set[str] | None = None) -> QuerySet[Organisation]:
+def staff_organisations(user: Any, *, roles: set[str] | None = None) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         id__in=staff_teams(user, roles=roles).values("organisation_id"), is_active=True
     )
 
 
-def staff_roles(user: object, organisation: Organisation) -> set[str]:
+def staff_roles(user: Any, organisation: Organisation) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(
-        Team.objects.filter(organisation=organisation, memberships__user=user, is_active=True)
-        .values_list("memberships__role", flat=True)
+        Team.objects.filter(
+            organisation=organisation, memberships__user=user, is_active=True
+        ).values_list("memberships__role", flat=True)
     )
 
 
@@ -41,7 +42,7 @@ def for_organisation(queryset: QuerySet[M], organisation: Organisation) -> Query
     return queryset.filter(organisation=organisation)
 
 
-def for_staff(queryset: QuerySet[M], user: object, *, roles: set[str] | None = None) -> QuerySet[M]:
+def for_staff(queryset: QuerySet[M], user: Any, *, roles: set[str] | None = None) -> QuerySet[M]:
     """Rows of the organisations in which `user` is a member of staff; none for anyone else."""
     return queryset.filter(organisation__in=staff_organisations(user, roles=roles))
 

@@ -64,9 +64,17 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def _london(moment: datetime) -> datetime:
+    # A naive datetime would be read in the server's zone (UTC on most servers), an hour
+    # out in summer: refuse it rather than guess.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("Give a datetime with a time zone (use django.utils.timezone.now())")
+    return moment.astimezone(LONDON)
+
+
 def _clock_start(moment: datetime) -> datetime:
     """The moment an SLA clock starts: now if inside office hours, else the next opening."""
-    local = moment.astimezone(LONDON)
+    local = _london(moment)
     if is_working_day(local.date()):
         if local.time() < OPENS:
             return datetime.combine(local.date(), OPENS, LONDON)
@@ -82,6 +90,8 @@ def due_after_working_days(moment: datetime, count: int) -> datetime:
 
 
 def due_after_working_hours(moment: datetime, hours: float) -> datetime:
+    if hours < 0:
+        raise ValueError("hours must not be negative")
     remaining = timedelta(hours=hours)
     current = _clock_start(moment)
     while True:
@@ -95,11 +105,11 @@ def due_after_working_hours(moment: datetime, hours: float) -> datetime:
 
 def working_seconds_between(start: datetime, end: datetime) -> float:
     """Seconds of office hours between two moments (for pausing and resuming SLA clocks)."""
-    if end <= start:
+    end_local = _london(end)
+    if end <= _london(start):
         return 0.0
     total = 0.0
     current = _clock_start(start)
-    end_local = end.astimezone(LONDON)
     while current < end_local:
         close = datetime.combine(current.date(), CLOSES, LONDON)
         total += (min(close, end_local) - current).total_seconds()
