@@ -1,0 +1,1 @@
+"""Performance measurements printed by `make bench`. Never part of `make test`."""
