@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,9 +14,19 @@ from borough.catalogue.models import Service
 from borough.catalogue.services import service_create
 from borough.core.models import Organisation, Team
 from borough.core.services import organisation_create, team_create
+from borough.places.geo import clear_geometry_cache
 from borough.places.services import property_upsert
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_geometry_cache() -> Iterator[None]:
+    # Geometry is cached by (model, pk, updated_at); primary keys come round again after a
+    # test's transaction is rolled back, so every test starts with an empty cache.
+    clear_geometry_cache()
+    yield
+    clear_geometry_cache()
 
 
 def square(lat: float, lon: float, half: float) -> dict[str, Any]:
