@@ -6,7 +6,6 @@ Figures are printed, never asserted: speed is reported, not tested.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time

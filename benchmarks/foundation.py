@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 
-def run(*, timed: Callable[..., list[float]], percentiles: Callable[[list[float]], str]) -> Iterator[tuple[str, str]]:
+def run(
+    *, timed: Callable[..., list[float]], percentiles: Callable[[list[float]], str]
+) -> Iterator[tuple[str, str]]:
     from borough.cases.services import Submission, case_create
     from borough.catalogue.models import Service
     from borough.places.geo import ward_at
@@ -19,11 +21,17 @@ def run(*, timed: Callable[..., list[float]], percentiles: Callable[[list[float]
     postcodes = sorted({p.postcode for p in properties})
     service = Service.objects.filter(needs_location=True, identity="anonymous").first()
 
-    yield "postcode lookup", percentiles(
-        timed(lambda: list(addresses_for_postcode(rng.choice(postcodes))), 500)
+    yield (
+        "postcode lookup",
+        percentiles(timed(lambda: list(addresses_for_postcode(rng.choice(postcodes))), 500)),
     )
-    yield "ward at a point", percentiles(
-        timed(lambda: ward_at(*(lambda p: (p.latitude, p.longitude))(rng.choice(properties))), 500)
+    yield (
+        "ward at a point",
+        percentiles(
+            timed(
+                lambda: ward_at(*(lambda p: (p.latitude, p.longitude))(rng.choice(properties))), 500
+            )
+        ),
     )
     if service is None:
         yield "case_create", "skipped: the demo has no anonymous located service"
@@ -34,14 +42,23 @@ def run(*, timed: Callable[..., list[float]], percentiles: Callable[[list[float]
 
     def create() -> Any:
         prop = rng.choice(properties)
-        return case_create(submission=Submission(
-            service=service, channel="app", answers=answers, reporter_email="bench@example.com",
-            latitude=prop.latitude, longitude=prop.longitude,
-        ))
+        return case_create(
+            submission=Submission(
+                service=service,
+                channel="app",
+                answers=answers,
+                reporter_email="bench@example.com",
+                latitude=prop.latitude,
+                longitude=prop.longitude,
+            )
+        )
 
     samples = timed(create, 300)
     per_second = 1000 / (sum(samples) / len(samples))
-    yield f"case_create ({service.code})", f"{percentiles(samples)} ~{per_second:.0f} cases/s in one process"
+    yield (
+        f"case_create ({service.code})",
+        f"{percentiles(samples)} ~{per_second:.0f} cases/s in one process",
+    )
 
 
 def _sample_answers(definition: dict[str, Any]) -> dict[str, Any]:
