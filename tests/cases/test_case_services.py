@@ -306,3 +306,17 @@ def test_case_events_are_append_only(district, make_service):
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+def test_a_map_report_takes_the_street_of_the_nearest_address(
+    district, make_service, make_property
+):
+    from borough.places.services import street_upsert
+
+    street, _ = street_upsert(usrn="44001234", name="South Street", town="Dorchester")
+    make_property(paon="3", street_name="South Street", usrn="44001234", lat=50.7150, lon=-2.4370)
+    service = make_service(district, needs_location=True)
+    near = submit(service, latitude=50.7151, longitude=-2.4371)
+    assert near.street == street and near.property is None
+    far = submit(service, latitude=50.7300, longitude=-2.4370)
+    assert far.street is None

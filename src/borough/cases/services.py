@@ -37,7 +37,8 @@ from borough.core.references import reference_generate
 from borough.core.workingdays import due_after_working_days, due_after_working_hours
 from borough.places.geo import organisations_at, ward_at
 from borough.places.models import Property
-from borough.places.selectors import property_by_uprn
+from borough.places.models import Street
+from borough.places.selectors import properties_near, property_by_uprn
 
 
 class CaseErrorCode(StrEnum):
@@ -189,6 +190,18 @@ def _title(service: Service, prop: Property | None) -> str:
     return f"{service.name} at {prop.first_line}"[:200] if prop else service.name[:200]
 
 
+# How far from a reported point to look for the street (USRN) it is on.
+STREET_SEARCH_METRES = 150
+
+
+def _street_near(lat: float | None, lon: float | None) -> Street | None:
+    """The street of the nearest addressed property, for reports placed on the map."""
+    if lat is None or lon is None:
+        return None
+    nearest = properties_near(lat, lon, metres=STREET_SEARCH_METRES, limit=1)
+    return nearest[0].street if nearest else None
+
+
 def case_create(*, submission: Submission) -> Case:
     """Create a case from a submission on any channel, route it and log the contact.
 
@@ -244,7 +257,7 @@ def _case_insert(
         latitude=lat,
         longitude=lon,
         property=prop,
-        street=prop.street if prop else None,
+        street=prop.street if prop else _street_near(lat, lon),
         ward=ward,
         status=Status.OPEN,
         priority=sub.priority,
@@ -450,11 +463,13 @@ def case_reopen(
 
 
 @transaction.atomic
-def case_note_add(*, case: Case, actor: User, body: str) -> CaseEvent:
+def case_note_add(
+    *, case: Case, actor: User, body: str, expected_version: int | None = None
+) -> CaseEvent:
     """An internal note: staff only, never sent to the resident."""
     if not body.strip():
         raise CaseInvalid({"body": "Enter a note"})
-    case = _lock(case, None)
+    case = _lock(case, expected_version)
     _save(case, [])
     return _event(case, EventKind.INTERNAL_NOTE, actor, body=body.strip())
 
