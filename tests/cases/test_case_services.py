@@ -320,3 +320,20 @@ def test_a_map_report_takes_the_street_of_the_nearest_address(
     assert near.street == street and near.property is None
     far = submit(service, latitude=50.7300, longitude=-2.4370)
     assert far.street is None
+
+
+def test_priority_change_records_old_and_new(district, make_service, make_team, make_staff):
+    from borough.cases.models import Priority
+    from borough.cases.services import case_priority_change
+
+    officer = make_staff(make_team(district))
+    case = submit(make_service(district))
+    with pytest.raises(CaseInvalid):
+        case_priority_change(case=case, priority=99, actor=officer)
+    case = case_priority_change(case=case, priority=Priority.URGENT, actor=officer)
+    assert case.priority == Priority.URGENT
+    event = case.events.get(kind=EventKind.PRIORITY_CHANGED)
+    assert event.data == {"previous": Priority.NORMAL, "priority": Priority.URGENT}
+    # The same priority again changes nothing and writes no event.
+    case_priority_change(case=case, priority=Priority.URGENT, actor=officer)
+    assert case.events.filter(kind=EventKind.PRIORITY_CHANGED).count() == 1

@@ -75,3 +75,15 @@ def test_audit_record_names_actor_object_and_organisation(
         "cases.case",
         case.reference,
     )
+
+
+def test_team_slugs_are_unique_within_an_organisation(district, county):
+    from django.core.exceptions import ValidationError
+
+    from borough.core.services import team_create
+
+    team_create(organisation=district, slug="waste", name="Waste services")
+    team_create(organisation=county, slug="waste", name="Waste disposal")
+    with pytest.raises(ValidationError):
+        team_create(organisation=district, slug="waste", name="Another")
+    assert district.team_set.filter(slug="waste").count() == 1
