@@ -36,8 +36,7 @@ from borough.core.models import Team
 from borough.core.references import reference_generate
 from borough.core.workingdays import due_after_working_days, due_after_working_hours
 from borough.places.geo import organisations_at, ward_at
-from borough.places.models import Property
-from borough.places.models import Street
+from borough.places.models import Property, Street
 from borough.places.selectors import properties_near, property_by_uprn
 
 
