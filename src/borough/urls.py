@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,6 +9,3 @@ urlpatterns = [
     path("staff/", include("borough.backoffice.urls")),
     path("", include("borough.portal.urls")),
 ]
-
-if not settings.PRODUCTION:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,10 +15,11 @@ def staff_teams(user: Any, *, roles: set[str] | None = None) -> QuerySet[Team]:
     """The active teams in which `user` holds one of `roles` (any role when None)."""
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
-    teams = Team.objects.filter(memberships__user=user, is_active=True)
+    # One filter() call: the user and the role must be on the same membership row.
+    conditions: dict[str, Any] = {"memberships__user": user, "is_active": True}
     if roles is not None:
-        teams = teams.filter(memberships__role__in=roles)
-    return teams.distinct()
+        conditions["memberships__role__in"] = roles
+    return Team.objects.filter(**conditions).distinct()
 
 
 def staff_organisations(user: Any, *, roles: set[str] | None = None) -> QuerySet[Organisation]:

@@ -1,0 +1,402 @@
+"""The back office's forms: parse and check input, with GOV.UK error messages.
+
+Forms only parse. Views authorise, and the case services do the work (and refuse a stale
+edit); a service's refusal is put back on the form with `add_service_errors`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from borough.accounts.models import User
+from borough.cases.models import CLOSED_STATUSES, Case, Status
+from borough.cases.selectors import OPEN_STATUSES, CaseFilters, StatusFilter
+from borough.cases.services import CaseStale
+from borough.contacts.models import Channel
+from borough.core.models import Team
+from borough.core.references import reference_normalise
+
+STALE_MESSAGE = CaseStale().message
+
+
+class GovukForm(forms.Form):
+    """Ids without Django's "id_" so error summary links read "#note-body"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(link target, message) for the error summary, in the order of the fields."""
+        items: list[tuple[str, str]] = []
+        for message in self.non_field_errors():
+            items.append((self.summary_anchor(), str(message)))
+        for name, field in self.fields.items():
+            anchor = (
+                self.summary_anchor()
+                if isinstance(field.widget, forms.HiddenInput)
+                else f"#{self[name].id_for_label}"
+            )
+            for message in self.errors.get(name, []):
+                items.append((anchor, str(message)))
+        return items
+
+    def summary_anchor(self) -> str:
+        """Where an error that is not about one field links to: the form's first field."""
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, forms.HiddenInput):
+                return f"#{self[name].id_for_label}"
+        return ""
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
+    """Put a service's CaseInvalid errors on the matching fields (or on the form)."""
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+# -- Signing in ---------------------------------------------------------------------------
+
+
+class SignInForm(GovukForm):
+    email = forms.CharField(
+        max_length=254, strip=True, error_messages={"required": "Enter your email address"}
+    )
+    password = forms.CharField(
+        max_length=4096, strip=False, error_messages={"required": "Enter your password"}
+    )
+
+
+# -- Queues -------------------------------------------------------------------------------
+
+ALL_STATUSES = "all"
+
+_DATE_FORMATS = (
+    re.compile(r"^(?P<day>\d{1,2})[/.\- ](?P<month>\d{1,2})[/.\- ](?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),
+)
+
+
+def _parse_date(value: str) -> date | None:
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(value.strip())
+        if match:
+            try:
+                return date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                return None
+    return None
+
+
+class DateField(forms.CharField):
+    """A date typed as 27/3/2026 (or 2026-03-27)."""
+
+    def __init__(self, *, name: str, **kwargs: Any) -> None:
+        super().__init__(required=False, max_length=20, **kwargs)
+        self.name = name
+
+    def clean(self, value: Any) -> date | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        parsed = _parse_date(text)
+        if parsed is None:
+            raise forms.ValidationError(f"{self.name} must be a real date, like 27/3/2026")
+        return parsed
+
+
+class CaseFilterForm(GovukForm):
+    search = forms.CharField(required=False, max_length=200)
+    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(required=False)
+    ward = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(required=False)
+    created_from = DateField(name="Created from")
+    created_to = DateField(name="Created to")
+
+    def __init__(
+        self, *args: Any, services: Iterable[Any], wards: Iterable[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        service_choice: Any = self.fields["service"]
+        service_choice.choices = [("", "All services")] + [(s.pk, s.name) for s in services]
+        status_choice: Any = self.fields["status"]
+        status_choice.choices = [
+            (StatusFilter.OPEN.value, "Open cases"),
+            (StatusFilter.CLOSED.value, "Closed cases"),
+            (ALL_STATUSES, "All statuses"),
+            ("Open statuses", [(s, Status(s).label) for s in OPEN_STATUSES]),
+            (
+                "Closed statuses",
+                [(s.value, s.label) for s in Status if s in CLOSED_STATUSES],
+            ),
+        ]
+        ward_choice: Any = self.fields["ward"]
+        ward_choice.choices = [("", "All wards")] + [(w.pk, w.name) for w in wards]
+        channel_choice: Any = self.fields["channel"]
+        channel_choice.choices = [("", "All channels"), *Channel.choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", "Created to must be the same as or after created from")
+        return cleaned
+
+    def filters(self) -> CaseFilters:
+        """The valid part of what was asked for (an invalid field does not filter)."""
+        data = self.cleaned_data if self.is_bound else {}
+        status = data.get("status") or StatusFilter.OPEN.value
+        return CaseFilters(
+            service=data.get("service"),
+            status="" if status == ALL_STATUSES else status,
+            ward=data.get("ward"),
+            channel=data.get("channel") or "",
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to") if "created_to" not in self.errors else None,
+            search=data.get("search") or "",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything but the default (open cases) was asked for."""
+        if not self.is_bound:
+            return False
+        if self.data.get("status") not in (None, "", StatusFilter.OPEN.value):
+            return True
+        return any(self.data.get(name) for name in self.fields if name != "status")
+
+
+def staff_choices(users: Iterable[User]) -> list[tuple[str, str]]:
+    return [(str(user.pk), f"{user.full_name or user.email} ({user.email})") for user in users]
+
+
+class StaffChoiceField(forms.TypedChoiceField):
+    """A member of staff, from a queryset fetched once for the select and the check."""
+
+    def __init__(self, *, message: str, **kwargs: Any) -> None:
+        super().__init__(
+            coerce=int,
+            empty_value=None,
+            error_messages={"required": message, "invalid_choice": message},
+            **kwargs,
+        )
+
+
+class ReferencesField(forms.Field):
+    """Case references ticked in a list, normalised; each must be well formed."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"required": "Select the cases to assign"}
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        references = []
+        for item in values:
+            reference = reference_normalise(str(item))
+            if reference is None:
+                raise forms.ValidationError("Select the cases to assign")
+            if reference not in references:
+                references.append(reference)
+        return references
+
+
+class BulkAssignForm(GovukForm):
+    cases = ReferencesField()
+    assignee = StaffChoiceField(message="Select who to assign the cases to")
+
+    def __init__(self, *args: Any, assignees: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee_choice: Any = self.fields["assignee"]
+        assignee_choice.choices = [("", "Select a member of staff"), *staff_choices(assignees)]
+        self.assignees = {user.pk: user for user in assignees}
+
+    def chosen_assignee(self) -> User:
+        return self.assignees[self.cleaned_data["assignee"]]
+
+    def error_list(self) -> list[tuple[str, str]]:
+        items = [("#assignee", str(message)) for message in self.non_field_errors()]
+        items += [("#bulk-cases", str(message)) for message in self.errors.get("cases", [])]
+        items += [("#assignee", str(message)) for message in self.errors.get("assignee", [])]
+        return items
+
+
+# -- Actions on one case --------------------------------------------------------------------
+
+
+class CaseActionForm(GovukForm):
+    """Every action carries the version of the case the page showed."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_MESSAGE, "invalid": STALE_MESSAGE},
+    )
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+
+
+class AssignForm(CaseActionForm):
+    prefix = "assign"
+    assignee = StaffChoiceField(message="Select who to assign the case to")
+
+    def __init__(self, *args: Any, assignees: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice: Any = self.fields["assignee"]
+        choice.choices = [("", "Select a member of staff"), *staff_choices(assignees)]
+        self.assignees = {user.pk: user for user in assignees}
+        if not self.is_bound and self.case.assignee_id in self.assignees:
+            self.initial["assignee"] = self.case.assignee_id
+
+    def chosen_assignee(self) -> User:
+        return self.assignees[self.cleaned_data["assignee"]]
+
+
+class StatusForm(CaseActionForm):
+    """Moves the case between open statuses, or reopens it; closing is `CloseForm`."""
+
+    prefix = "status"
+    status = forms.ChoiceField(
+        choices=[("", "Select a status"), *[(s, Status(s).label) for s in OPEN_STATUSES]],
+        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The update must be 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.case.status in OPEN_STATUSES:
+            self.initial["status"] = self.case.status
+
+
+class NoteForm(CaseActionForm):
+    prefix = "note"
+    body = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter a note",
+            "max_length": "The note must be 5,000 characters or fewer",
+        },
+    )
+
+
+class PublicUpdateForm(CaseActionForm):
+    prefix = "update"
+    body = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter an update",
+            "max_length": "The update must be 5,000 characters or fewer",
+        },
+    )
+
+
+class TransferForm(CaseActionForm):
+    prefix = "transfer"
+    team = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Select the team to transfer the case to",
+            "invalid_choice": "Select the team to transfer the case to",
+        },
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter a reason for the transfer",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for team in teams:
+            groups.setdefault(team.organisation.name, []).append((team.pk, team.name))
+        choice: Any = self.fields["team"]
+        choice.choices = [("", "Select a team"), *groups.items()]
+        self.teams = {team.pk: team for team in teams}
+
+    def chosen_team(self) -> Team:
+        return self.teams[self.cleaned_data["team"]]
+
+
+CLOSING_STATUSES = [s for s in Status if s in CLOSED_STATUSES and s != Status.DUPLICATE]
+
+
+class CloseForm(CaseActionForm):
+    prefix = "close"
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in CLOSING_STATUSES],
+        initial=Status.FIXED.value,
+        error_messages={
+            "required": "Select how the case was closed",
+            "invalid_choice": "Select how the case was closed",
+        },
+    )
+    resolution = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter what was done",
+            "max_length": "The resolution must be 5,000 characters or fewer",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.case.is_open:
+            raise forms.ValidationError("This case is already closed")
+        return cleaned
+
+
+class DuplicateForm(CaseActionForm):
+    prefix = "duplicate"
+    original = forms.CharField(
+        max_length=30,
+        error_messages={"required": "Enter the reference of the case this one duplicates"},
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Case] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The cases the user may view, in the same organisation.
+        self.candidates = candidates
+
+    def clean_original(self) -> Case:
+        reference = reference_normalise(self.cleaned_data["original"])
+        if reference is None:
+            raise forms.ValidationError("Enter a case reference, like CDC-4827-3915")
+        original = None
+        if self.candidates is not None:
+            original = (
+                self.candidates.filter(
+                    reference=reference, organisation_id=self.case.organisation_id
+                )
+                .select_related("organisation")
+                .first()
+            )
+        if original is None:
+            raise forms.ValidationError(
+                f"Enter the reference of a case of {self.case.organisation.name}"
+            )
+        return original

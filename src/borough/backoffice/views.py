@@ -1,0 +1,574 @@
+"""Staff pages: sign in, queues, the case page and its actions.
+
+Views parse, authorise and call a service; the case is only ever fetched through
+`cases.selectors.case_for_staff` (which audits the read) and permission is asked of
+`core.permissions`. Every action is its own POST that carries the case version, so a stale
+edit is refused, and ends in a redirect back to the case (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from borough.accounts.models import User
+from borough.backoffice.access import safe_next, staff_view
+from borough.backoffice.forms import (
+    AssignForm,
+    BulkAssignForm,
+    CaseActionForm,
+    CaseFilterForm,
+    CloseForm,
+    DuplicateForm,
+    NoteForm,
+    PublicUpdateForm,
+    SignInForm,
+    StatusForm,
+    TransferForm,
+    add_service_errors,
+)
+from borough.backoffice.selectors import (
+    audit_entries_for_case,
+    filter_services,
+    filter_wards,
+    staff_of_organisations,
+    transfer_teams,
+)
+from borough.backoffice.timeline import case_timeline
+from borough.cases.models import Case, Status
+from borough.cases.selectors import (
+    Queue,
+    case_for_staff,
+    case_list_for_staff,
+    case_others_for_staff,
+    cases_visible_to_staff,
+)
+from borough.cases.services import (
+    CaseError,
+    CaseInvalid,
+    CaseStale,
+    case_assign,
+    case_close,
+    case_mark_duplicate,
+    case_note_add,
+    case_public_update,
+    case_status_change,
+    case_transfer,
+)
+from borough.catalogue.forms import answers_summary
+from borough.core.permissions import Action, actions_for, can, can_anywhere, roles_for
+from borough.core.tenancy import staff_organisations, staff_roles
+
+PAGE_SIZE = 50
+
+# (queue, the last part of its URL, tab label, page heading)
+QUEUES = [
+    (Queue.MINE, "mine", "Mine", "Your cases"),
+    (Queue.TEAM, "team", "Team", "Your teams' cases"),
+    (Queue.UNASSIGNED, "unassigned", "Unassigned", "Unassigned cases"),
+    (Queue.DUE_SOON, "due-soon", "Due soon", "Cases due soon"),
+    (Queue.OVERDUE, "overdue", "Overdue", "Overdue cases"),
+    (Queue.ALL, "all", "All", "All cases"),
+]
+QUEUE_BY_SLUG = {slug: (queue, label, heading) for queue, slug, label, heading in QUEUES}
+
+# Images a browser may show inline; anything else is downloaded.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# -- Signing in and out ---------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    default = reverse("backoffice:queues")
+    target = safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+    status = 200
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            user = authenticate(
+                request,
+                username=form.cleaned_data["email"].lower(),
+                password=form.cleaned_data["password"],
+            )
+            if user is not None:
+                # login() rotates the session key and the CSRF token.
+                login(request, user)
+                return redirect(target)
+            # The same message whether the email or the password was wrong.
+            form.add_error("email", "Enter a correct email address and password")
+        status = 400
+    else:
+        form = SignInForm()
+    response = render(
+        request,
+        "backoffice/sign_in.html",
+        {"form": form, "errors": form.error_list(), "next": target if target != default else ""},
+        status=status,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("backoffice:sign_in")
+
+
+# -- Queues ---------------------------------------------------------------------------------
+
+
+def page_items(current: int, last: int) -> list[int | None]:
+    """Page numbers for GOV.UK pagination: the first, the last, the current and its
+    neighbours, with None where pages are left out."""
+    wanted = {1, last, current - 1, current, current + 1}
+    items: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if number - previous > 1:
+            items.append(None)
+        items.append(number)
+        previous = number
+    return items
+
+
+def _bulk_assign(request: HttpRequest, form: BulkAssignForm) -> HttpResponse | None:
+    """Assign every ticked case in one transaction; None when the form has errors."""
+    user = _user(request)
+    references = form.cleaned_data["cases"]
+    cases = list(
+        cases_visible_to_staff(user=user)
+        .filter(reference__in=references)
+        .select_related("organisation")
+    )
+    if len(cases) != len(references):
+        raise Http404("No case found")
+    roles: dict[int, set[str]] = {}
+    for case in cases:
+        if case.organisation_id not in roles:
+            roles[case.organisation_id] = staff_roles(user, case.organisation)
+        if not can(user, Action.BULK_ASSIGN, case, roles=roles[case.organisation_id]):
+            raise PermissionDenied
+    assignee = form.chosen_assignee()
+    try:
+        with transaction.atomic():
+            for case in cases:
+                # Assigning to whoever has it already is a no-op: a double submission is safe.
+                case_assign(case=case, assignee=assignee, actor=user)
+    except CaseError as exc:
+        form.add_error("assignee", exc.message)
+        return None
+    count = len(cases)
+    messages.success(
+        request,
+        f"{count} case{'s' if count != 1 else ''} assigned to {assignee.full_name or assignee.email}",
+    )
+    return redirect(request.get_full_path())
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest, slug: str = "team") -> HttpResponse:
+    if slug not in QUEUE_BY_SLUG:
+        raise Http404("No such queue")
+    queue_name, _label, heading = QUEUE_BY_SLUG[slug]
+    user = _user(request)
+
+    may_bulk_assign = can_anywhere(user, Action.BULK_ASSIGN)
+    bulk_form: BulkAssignForm | None = None
+    status = 200
+    if may_bulk_assign:
+        assignees = list(
+            staff_of_organisations(staff_organisations(user, roles=roles_for(Action.BULK_ASSIGN)))
+        )
+        bulk_form = BulkAssignForm(
+            request.POST if request.method == "POST" else None, assignees=assignees
+        )
+    if request.method == "POST":
+        if bulk_form is None:
+            raise PermissionDenied
+        if bulk_form.is_valid():
+            done = _bulk_assign(request, bulk_form)
+            if done is not None:
+                return done
+        status = 400
+
+    filter_form = CaseFilterForm(
+        request.GET or None,
+        services=filter_services(user=user),
+        wards=filter_wards(user=user),
+    )
+    if filter_form.is_bound and not filter_form.is_valid():
+        status = 400
+    cases = case_list_for_staff(user=user, queue=queue_name, filters=filter_form.filters())
+    page_obj: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    errors: list[tuple[str, str]] = []
+    if bulk_form is not None and bulk_form.is_bound:
+        errors += bulk_form.error_list()
+    errors += filter_form.error_list()
+    tabs = [
+        {
+            "label": label,
+            "href": reverse("backoffice:queues")
+            if slug_ == "team"
+            else reverse("backoffice:queue", args=[slug_]),
+            "current": slug_ == slug,
+        }
+        for _, slug_, label, _ in QUEUES
+    ]
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "heading": heading,
+            "tabs": tabs,
+            "filter_form": filter_form,
+            "bulk_form": bulk_form,
+            "page_obj": page_obj,
+            "page_items": page_items(page_obj.number, page_obj.paginator.num_pages),
+            "errors": errors,
+            "nav": "cases",
+        },
+        status=status,
+    )
+
+
+# -- The case page --------------------------------------------------------------------------
+
+
+def _case_url(case: Case) -> str:
+    return reverse("backoffice:case", args=[case.reference])
+
+
+def _answers(case: Case) -> list[tuple[str, str, str]]:
+    form = case.service.forms.filter(version=case.form_version).first()
+    if form is None:
+        return [(key, key, str(value)) for key, value in case.answers.items()]
+    return answers_summary(form.definition, case.answers)
+
+
+def _case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: CaseActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    allowed = actions_for(user, case)
+
+    def form(form_class: type[CaseActionForm], action: str, **kwargs: Any) -> Any:
+        if action not in allowed:
+            return None
+        if bound is not None and type(bound) is form_class:
+            return bound
+        return form_class(case=case, user=user, **kwargs)
+
+    assignees = (
+        list(staff_of_organisations([case.organisation_id])) if Action.ASSIGN in allowed else []
+    )
+    teams = list(transfer_teams(user=user, case=case)) if Action.TRANSFER in allowed else []
+    forms = {
+        "assign": form(AssignForm, Action.ASSIGN, assignees=assignees),
+        "status": form(StatusForm, Action.CHANGE_STATUS),
+        "note": form(NoteForm, Action.ADD_NOTE),
+        "update": form(PublicUpdateForm, Action.PUBLIC_UPDATE),
+        "transfer": form(TransferForm, Action.TRANSFER, teams=teams),
+        "close": form(CloseForm, Action.CLOSE) if case.is_open else None,
+        "duplicate": form(DuplicateForm, Action.MARK_DUPLICATE) if case.is_open else None,
+    }
+    errors = bound.error_list() if bound is not None else []
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "case": case,
+            "allowed": {str(action) for action in allowed},
+            "forms": forms,
+            "has_actions": any(forms.values()),
+            "assign_to_me": Action.ASSIGN in allowed
+            and case.assignee_id != user.pk
+            and any(a.pk == user.pk for a in assignees),
+            "errors": errors,
+            "answers": _answers(case),
+            "attachments": list(case.attachments.order_by("created_at", "id")),
+            "others": case_others_for_staff(user=user, case=case),
+            "timeline": case_timeline(case),
+            "nav": "cases",
+        },
+        status=status,
+    )
+
+
+@staff_view
+@require_safe
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_staff(user=_user(request), reference=reference)
+    return _case_page(request, case)
+
+
+# -- Actions on a case ----------------------------------------------------------------------
+
+Perform = Callable[[Case, Any, User], tuple[str, str | None]]
+
+
+def _case_action(
+    request: HttpRequest,
+    reference: str,
+    *,
+    action: Action,
+    form_class: type[CaseActionForm],
+    perform: Perform,
+    form_kwargs: Callable[[Case, User], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """Authorise, parse, call the service, and redirect; or show the page with the errors."""
+    user = _user(request)
+    case = case_for_staff(user=user, reference=reference)
+    if not can(user, action, case):
+        raise PermissionDenied
+    kwargs = form_kwargs(case, user) if form_kwargs else {}
+    form = form_class(request.POST, case=case, user=user, **kwargs)
+    status = 400
+    if form.is_valid():
+        try:
+            message, target = perform(case, form, user)
+        except CaseStale as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except CaseInvalid as exc:
+            add_service_errors(form, exc.errors)
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, message)
+            return redirect(target or _case_url(case))
+    elif "version" in form.errors:
+        status = 409
+    return _case_page(request, case, bound=form, status=status)
+
+
+def _name(user: User) -> str:
+    return user.full_name or user.email
+
+
+def _perform_assign(case: Case, form: AssignForm, user: User) -> tuple[str, str | None]:
+    assignee = form.chosen_assignee()
+    case_assign(
+        case=case, assignee=assignee, actor=user, expected_version=form.cleaned_data["version"]
+    )
+    return ("Case assigned to you" if assignee.pk == user.pk else "Case assigned"), None
+
+
+def _perform_status(case: Case, form: StatusForm, user: User) -> tuple[str, str | None]:
+    was_open = case.is_open
+    updated = case_status_change(
+        case=case,
+        status=form.cleaned_data["status"],
+        actor=user,
+        public_message=form.cleaned_data["message"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if not was_open:
+        return "Case reopened", None
+    return f"Status changed to {Status(updated.status).label}", None
+
+
+def _perform_note(case: Case, form: NoteForm, user: User) -> tuple[str, str | None]:
+    case_note_add(
+        case=case,
+        actor=user,
+        body=form.cleaned_data["body"],
+        expected_version=form.cleaned_data["version"],
+    )
+    return "Internal note added", None
+
+
+def _perform_update(case: Case, form: PublicUpdateForm, user: User) -> tuple[str, str | None]:
+    case_public_update(
+        case=case,
+        actor=user,
+        body=form.cleaned_data["body"],
+        expected_version=form.cleaned_data["version"],
+    )
+    return "Public update added", None
+
+
+def _perform_transfer(case: Case, form: TransferForm, user: User) -> tuple[str, str | None]:
+    team = form.chosen_team()
+    case_transfer(
+        case=case,
+        team=team,
+        actor=user,
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["version"],
+    )
+    message = f"Case {case.reference} transferred to {team.name} ({team.organisation.name})"
+    if cases_visible_to_staff(user=user).filter(pk=case.pk).exists():
+        return message, None
+    # Moved out of the user's sight: back to their queue.
+    return message, reverse("backoffice:queues")
+
+
+def _perform_close(case: Case, form: CloseForm, user: User) -> tuple[str, str | None]:
+    case_close(
+        case=case,
+        actor=user,
+        resolution=form.cleaned_data["resolution"],
+        status=form.cleaned_data["status"],
+        expected_version=form.cleaned_data["version"],
+    )
+    return "Case closed", None
+
+
+def _perform_duplicate(case: Case, form: DuplicateForm, user: User) -> tuple[str, str | None]:
+    original = form.cleaned_data["original"]
+    case_mark_duplicate(
+        case=case, original=original, actor=user, expected_version=form.cleaned_data["version"]
+    )
+    return f"Case marked as a duplicate of {original.reference}", None
+
+
+@staff_view
+@require_POST
+def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request,
+        reference,
+        action=Action.ASSIGN,
+        form_class=AssignForm,
+        perform=_perform_assign,
+        form_kwargs=lambda case, user: {
+            "assignees": list(staff_of_organisations([case.organisation_id]))
+        },
+    )
+
+
+@staff_view
+@require_POST
+def case_status_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request,
+        reference,
+        action=Action.CHANGE_STATUS,
+        form_class=StatusForm,
+        perform=_perform_status,
+    )
+
+
+@staff_view
+@require_POST
+def case_note_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request, reference, action=Action.ADD_NOTE, form_class=NoteForm, perform=_perform_note
+    )
+
+
+@staff_view
+@require_POST
+def case_update_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request,
+        reference,
+        action=Action.PUBLIC_UPDATE,
+        form_class=PublicUpdateForm,
+        perform=_perform_update,
+    )
+
+
+@staff_view
+@require_POST
+def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request,
+        reference,
+        action=Action.TRANSFER,
+        form_class=TransferForm,
+        perform=_perform_transfer,
+        form_kwargs=lambda case, user: {"teams": list(transfer_teams(user=user, case=case))},
+    )
+
+
+@staff_view
+@require_POST
+def case_close_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request, reference, action=Action.CLOSE, form_class=CloseForm, perform=_perform_close
+    )
+
+
+@staff_view
+@require_POST
+def case_duplicate_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_action(
+        request,
+        reference,
+        action=Action.MARK_DUPLICATE,
+        form_class=DuplicateForm,
+        perform=_perform_duplicate,
+        form_kwargs=lambda case, user: {"candidates": cases_visible_to_staff(user=user)},
+    )
+
+
+# -- Files and the audit trail --------------------------------------------------------------
+
+
+@staff_view
+@require_safe
+def case_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
+    """A file of a case, only to staff who may view the case (the read is audited)."""
+    case = case_for_staff(user=_user(request), reference=reference)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No attachment found")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("No attachment found") from exc
+    inline = attachment.content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=attachment.original_name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@staff_view
+@require_safe
+def case_audit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Who has read or changed the case: for auditors and administrators."""
+    user = _user(request)
+    case = case_for_staff(user=user, reference=reference)
+    if not can(user, Action.VIEW_AUDIT, case):
+        raise PermissionDenied
+    return render(
+        request,
+        "backoffice/case_audit.html",
+        {"case": case, "entries": audit_entries_for_case(case), "nav": "cases"},
+    )
