@@ -1,10 +1,500 @@
+"""The resident's front door: find a service, read its start page, answer its form, send it.
+
+Views parse the request, check who may do what, call the journey, selectors and services,
+and render. The form runner's rules (which step is next, what is complete) live in
+`journey.py`; reading posted answers in `answers.py`; drawing fields in `fields.py`.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+from urllib.parse import urlencode
 
-from borough.catalogue.selectors import service_groups
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from borough.cases.services import ADDRESS, LOCATION, REPORTER, CaseInvalid, Submission
+from borough.catalogue.forms import (
+    DEFAULT_MAX_FILES,
+    answers_summary,
+    question_name,
+    visible_pages,
+)
+from borough.catalogue.models import Identity, Service
+from borough.portal import display
+from borough.portal.answers import ENTER_PLACE, ENTER_POSTCODE, place_lookup, raw_from_post
+from borough.portal.fields import field_for
+from borough.portal.journey import (
+    ADDRESS_STEP,
+    DETAILS,
+    DETAILS_STEP,
+    LOCATION_STEP,
+    PLACE,
+    Journey,
+    Step,
+    details_questions,
+    page_slug,
+    submitted_reference,
+    submitted_remember,
+)
+from borough.portal.search import MAX_QUERY_LENGTH, service_search
+from borough.portal.selectors import (
+    case_submitted_in_session,
+    service_for_resident,
+    service_form,
+    service_group_by_slug,
+    service_group_list,
+)
+from borough.portal.services import web_case_create
+from borough.portal.uploads import UploadError, upload_delete, upload_get, upload_store
+
+# -- Finding a service ---------------------------------------------------------------------
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"groups": service_groups()})
+    return render(request, "portal/home.html", {"groups": service_group_list()})
+
+
+@require_GET
+def group(request: HttpRequest, slug: str) -> HttpResponse:
+    found = service_group_by_slug(slug)
+    if found is None:
+        raise Http404("No such group")
+    return render(request, "portal/group.html", {"group": found})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = str(request.GET.get("q", "")).strip()[:MAX_QUERY_LENGTH]
+    results = service_search(query) if query else []
+    return render(
+        request, "portal/search.html", {"query": query, "results": results, "searched": bool(query)}
+    )
+
+
+# -- A service's start page ------------------------------------------------------------------
+
+
+def _service(code: str) -> Service:
+    service = service_for_resident(code)
+    if service is None:
+        raise Http404("No such service")
+    return service
+
+
+def _journey(request: HttpRequest, service: Service) -> Journey:
+    form = service_form(service)
+    if form is None:
+        raise Http404("This service has no form")
+    return Journey(
+        session=request.session,
+        service=service,
+        form=form,
+        signed_in=bool(request.user.is_authenticated),
+    )
+
+
+def _step_url(service: Service, step: Step | None, *, change: bool = False, **query: str) -> str:
+    if step is None:
+        return reverse("portal:check", args=[service.code])
+    url = reverse("portal:page", args=[service.code, step.slug])
+    params = {**({"change": "1"} if change else {}), **query}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@require_GET
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    service = _service(code)
+    journey = _journey(request, service)
+    steps = journey.steps()
+    context = {
+        "service": service,
+        "start_url": _step_url(service, steps[0] if steps else None),
+        "fee": display.fee_text(service),
+        "sla": display.sla_text(service),
+        "other_ways_heading": display.other_ways_heading(service),
+        "needs_account": service.needs_account,
+        "needs_verified": service.needs_verified_identity,
+    }
+    return render(request, "portal/start.html", context)
+
+
+def _identity_gate(request: HttpRequest, service: Service) -> HttpResponse | None:
+    """The page to show instead of the form when the resident must sign in first.
+
+    Accounts and identity checks are a later piece: for now the page explains what is
+    needed and gives the other ways to use the service.
+    """
+    if service.identity == Identity.ANONYMOUS:
+        return None
+    if request.user.is_authenticated and service.identity == Identity.ACCOUNT:
+        return None
+    return render(
+        request,
+        "portal/sign_in.html",
+        {
+            "service": service,
+            "signed_in": request.user.is_authenticated,
+            "start_url": reverse("portal:start", args=[service.code]),
+            "other_ways_heading": display.other_ways_heading(service),
+        },
+    )
+
+
+# -- The form runner ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    service = _service(code)
+    gate = _identity_gate(request, service)
+    if gate is not None:
+        return gate
+    journey = _journey(request, service)
+    change = request.GET.get("change") == "1"
+    step = journey.step(slug)
+    if step is None:
+        if journey.has_page(slug) or slug in (LOCATION_STEP, ADDRESS_STEP, DETAILS_STEP):
+            # A page a condition now hides, or a step this service does not use.
+            return redirect(_step_url(service, journey.first_incomplete()))
+        raise Http404("No such page")
+    earlier = journey.first_incomplete(before=step)
+    if earlier is not None:
+        # Pages are answered in order: go back to the first one still to answer.
+        return redirect(_step_url(service, earlier, change=change))
+    if request.method == "POST":
+        return _page_post(request, journey, step, change=change)
+    return _page_render(request, journey, step, errors={}, change=change)
+
+
+def _page_post(request: HttpRequest, journey: Journey, step: Step, *, change: bool) -> HttpResponse:
+    service = journey.service
+    stored = journey.raw(step)
+    if "remove" in request.POST:
+        _upload_remove(journey, step, str(request.POST["remove"]))
+        return redirect(request.get_full_path())
+
+    action = str(request.POST.get("action", ""))
+    finding = action.removeprefix("find:") if action.startswith("find:") else ""
+    values: dict[str, Any] = {
+        question["id"]: raw_from_post(
+            question,
+            request.POST,
+            stored=stored.get(question["id"]),
+            finding=finding == question["id"],
+        )
+        for question in step.questions
+    }
+    upload_errors = _uploads_take(request, step, values)
+    journey.store(step, values)
+
+    if finding:
+        # "Find address": show the addresses found (or why there are none), nothing else.
+        errors: dict[str, str] = dict(upload_errors)
+        question = next((q for q in step.questions if q["id"] == finding), None)
+        if question is not None and question["type"] in ("address", "location"):
+            postcode_only = question["type"] == "address"
+            search_text = values[finding].get("postcode" if postcode_only else "search", "")
+            _, lookup_error = place_lookup(search_text, postcode_only=postcode_only)
+            if not search_text:
+                lookup_error = ENTER_POSTCODE if postcode_only else ENTER_PLACE
+            if lookup_error:
+                errors[finding] = lookup_error
+        return _page_render(request, journey, step, errors=errors, change=change)
+
+    errors = journey.errors(step)
+    errors.update(upload_errors)
+    if errors:
+        ordered = {q["id"]: errors[q["id"]] for q in step.questions if q["id"] in errors}
+        return _page_render(request, journey, step, errors=ordered, change=change)
+    journey.mark_completed(step)
+    following = journey.step_after(step, change=change)
+    return redirect(_step_url(service, following, change=change and following is not None))
+
+
+def _uploads_take(request: HttpRequest, step: Step, values: dict[str, Any]) -> dict[str, str]:
+    """Keep the files posted to the step's file questions; the errors, by question id."""
+    errors: dict[str, str] = {}
+    for question in step.questions:
+        if question.get("type") != "file":
+            continue
+        qid = question["id"]
+        rules = question.get("validation") or {}
+        most = int(rules.get("max_files", DEFAULT_MAX_FILES))
+        tokens = list(values.get(qid) or [])
+        files = [upload for upload in request.FILES.getlist(qid) if upload.name]
+        if len(tokens) + len(files) > most:
+            plural = "file" if most == 1 else "files"
+            errors[qid] = (question.get("errors") or {}).get(
+                "max_files", f"You can only select up to {most} {plural}"
+            )
+            continue
+        for upload in files:
+            try:
+                stored = upload_store(
+                    upload, accept=rules.get("accept"), max_size_mb=rules.get("max_size_mb")
+                )
+            except UploadError as error:
+                errors[qid] = error.message
+                break
+            tokens.append(stored.token)
+        values[qid] = tokens
+    return errors
+
+
+def _upload_remove(journey: Journey, step: Step, token: str) -> None:
+    raw = journey.raw(step)
+    for question in step.questions:
+        tokens = raw.get(question["id"])
+        if question.get("type") == "file" and isinstance(tokens, list) and token in tokens:
+            journey.store(step, {question["id"]: [item for item in tokens if item != token]})
+            upload_delete(token)
+
+
+def _page_render(
+    request: HttpRequest,
+    journey: Journey,
+    step: Step,
+    *,
+    errors: dict[str, str],
+    change: bool,
+) -> HttpResponse:
+    service = journey.service
+    raw = journey.raw(step)
+    single = len(step.questions) == 1 and not step.page.get("title")
+    size = "l" if single else ("s" if step.kind == DETAILS else "m")
+    manual_for = str(request.GET.get("manual", ""))
+    lookup_for = str(request.GET.get("lookup", ""))
+    fields = []
+    for question in step.questions:
+        qid = question["id"]
+        manual_mode = True if manual_for == qid else (False if lookup_for == qid else None)
+        fields.append(
+            field_for(
+                question,
+                raw.get(qid),
+                errors.get(qid),
+                heading=single,
+                size=size,
+                manual_url=_step_url(service, step, change=change, manual=qid),
+                lookup_url=_step_url(service, step, change=change, lookup=qid),
+                manual_mode=manual_mode,
+                needs_uprn=step.kind == PLACE,
+                other_ways=service.other_ways,
+            )
+        )
+    previous = journey.step_before(step)
+    if change:
+        back_url = reverse("portal:check", args=[service.code])
+    elif previous is not None:
+        back_url = _step_url(service, previous)
+    else:
+        back_url = reverse("portal:start", args=[service.code])
+    context = {
+        "service": service,
+        "step": step,
+        "title": step.title,
+        "single": single,
+        "fields": fields,
+        "errors": [
+            (message, f"#{field.target}") for field in fields if (message := errors.get(field.id))
+        ],
+        "back_url": back_url,
+        "multipart": any(question.get("type") == "file" for question in step.questions),
+        "button": "Continue",
+    }
+    return render(request, "portal/page.html", context)
+
+
+# -- Check your answers, sending, confirmation ----------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, code: str) -> HttpResponse:
+    service = _service(code)
+    gate = _identity_gate(request, service)
+    if gate is not None:
+        return gate
+    journey = _journey(request, service)
+    posted_key = str(request.POST.get("key", "")) if request.method == "POST" else ""
+    if posted_key:
+        sent = submitted_reference(request.session, posted_key)
+        if sent is not None and sent[0] == service.code:
+            # Sent already (a double click, a refresh, the back button): the same case.
+            return redirect("portal:done", code=service.code, reference=sent[1])
+    incomplete = journey.first_incomplete()
+    if incomplete is not None:
+        return redirect(_step_url(service, incomplete, change=journey.started))
+    if request.method == "POST":
+        if not posted_key or posted_key != journey.state.key:
+            return redirect("portal:check", code=service.code)
+        return _send(request, journey, posted_key)
+    journey.idempotency_key()
+    return _check_render(request, journey, errors={})
+
+
+def _send(request: HttpRequest, journey: Journey, key: str) -> HttpResponse:
+    service = journey.service
+    cleaned, _ = journey.cleaned()
+    place = journey.place()
+    details = journey.details()
+    user = request.user if request.user.is_authenticated else None
+    submission = Submission(
+        service=service,
+        channel="web",
+        answers=dict(journey.state.answers),
+        resident=user,
+        reporter_name=str(details.get("name", "")),
+        reporter_email=str(details.get("email", "")),
+        reporter_phone=str(details.get("phone", "")),
+        show_name_publicly=service.public_cases and "yes" in (details.get("show_name") or []),
+        latitude=place.get("latitude"),
+        longitude=place.get("longitude"),
+        uprn=place.get("uprn") if service.needs_property else None,
+        idempotency_key=key,
+        form_version=journey.form.version,
+    )
+    tokens = [
+        token
+        for question in _visible_questions(journey)
+        if question.get("type") == "file"
+        for token in (cleaned.get(question["id"]) or [])
+    ]
+    try:
+        case = web_case_create(submission=submission, upload_tokens=tokens)
+    except CaseInvalid as refused:
+        return _check_render(request, journey, errors=refused.errors)
+    submitted_remember(request.session, key=key, code=service.code, reference=case.reference)
+    journey.clear()
+    return redirect("portal:done", code=service.code, reference=case.reference)
+
+
+def _visible_questions(journey: Journey) -> list[dict[str, Any]]:
+    cleaned, _ = journey.cleaned()
+    return [q for page in visible_pages(journey.definition, cleaned) for q in page["questions"]]
+
+
+def _check_rows(journey: Journey) -> list[dict[str, Any]]:
+    """The check-your-answers rows: where, each answer, then the resident's details."""
+    service = journey.service
+    rows: list[dict[str, Any]] = []
+    steps = journey.steps()
+    for step in steps:
+        if step.kind != PLACE:
+            continue
+        question = step.questions[0]
+        place = journey.state.place
+        if question["type"] == "location":
+            text = str(place.get("text") or "")
+            value = f"Near {text}" if text else f"{place.get('latitude')}, {place.get('longitude')}"
+            rows.append(_row(LOCATION, "Location", value, step, service, "the location"))
+        else:
+            rows.append(
+                _row(ADDRESS, "Address", str(place.get("text", "")), step, service, "the address")
+            )
+
+    cleaned, _ = journey.cleaned()
+    texts = {qid: text for qid, _, text in answers_summary(journey.definition, cleaned)}
+    for page in visible_pages(journey.definition, cleaned):
+        step = Step(page_slug(page["id"]), "form", page)
+        for question in page["questions"]:
+            qid = question["id"]
+            raw = journey.state.answers.get(qid)
+            value = texts.get(qid, "Not answered")
+            if question.get("type") == "file" and qid in texts:
+                names = [upload.name for t in cleaned.get(qid, []) if (upload := upload_get(t))]
+                value = "\n".join(names) or value
+            elif question.get("type") == "location" and isinstance(raw, dict) and raw.get("text"):
+                value = f"Near {raw['text']}"
+            rows.append(
+                _row(
+                    qid,
+                    str(question.get("label", "")),
+                    value,
+                    step,
+                    service,
+                    question_name(question),
+                )
+            )
+
+    details_step = next((step for step in steps if step.kind == DETAILS), None)
+    if details_step is not None:
+        details = journey.details()
+        for question in details_questions(service):
+            qid = question["id"]
+            if qid == "show_name":
+                shown = "yes" in (details.get("show_name") or [])
+                value = "Shown on the public report" if shown else "Not shown"
+                label, hidden = "Your name on our website", "whether your name is shown"
+            else:
+                label = str(question["label"]).removesuffix(" (optional)")
+                value = str(details.get(qid) or "Not given")
+                hidden = label.lower()
+            key = REPORTER if qid == "email" else f"details-{qid}"
+            rows.append(_row(key, label, value, details_step, service, hidden, section="details"))
+    return rows
+
+
+def _row(
+    key: str,
+    label: str,
+    value: str,
+    step: Step,
+    service: Service,
+    hidden: str,
+    *,
+    section: str = "answers",
+) -> dict[str, Any]:
+    return {
+        "id": f"answer-{key}",
+        "key": key,
+        "label": label,
+        "value": value,
+        "change_url": _step_url(service, step, change=True),
+        "hidden": hidden,
+        "section": section,
+        "error": None,
+    }
+
+
+def _check_render(
+    request: HttpRequest, journey: Journey, *, errors: dict[str, str]
+) -> HttpResponse:
+    service = journey.service
+    rows = _check_rows(journey)
+    by_key = {row["key"]: row for row in rows}
+    summary: list[tuple[str, str]] = []
+    for key, message in errors.items():
+        row = by_key.get(key)
+        if row is not None:
+            row["error"] = message
+        summary.append((message, f"#{row['id']}" if row is not None else ""))
+    context = {
+        "service": service,
+        "answer_rows": [row for row in rows if row["section"] == "answers"],
+        "details_rows": [row for row in rows if row["section"] == "details"],
+        "errors": summary,
+        "key": journey.state.key,
+        "noun": display.kind_noun(service),
+        "back_url": _step_url(service, journey.steps()[-1]) if journey.steps() else "",
+    }
+    return render(request, "portal/check.html", context)
+
+
+@require_GET
+def done(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    case = case_submitted_in_session(session=request.session, code=code, reference=reference)
+    if case is None:
+        raise Http404("No such case for this browser")
+    service = case.service
+    context = {
+        "service": service,
+        "case": case,
+        "title": display.confirmation_title(service),
+        "sla": display.sla_text(service),
+        "noun": display.kind_noun(service),
+    }
+    return render(request, "portal/done.html", context)

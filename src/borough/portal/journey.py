@@ -1,0 +1,434 @@
+"""A resident's way through a service's form: the steps, what they have answered, what is next.
+
+The steps of a journey are:
+
+1. where, when the service needs one: an address (`needs_property`, giving a UPRN) or a
+   location (`needs_location`, giving a point), before the form's own pages;
+2. the form definition's pages that are shown, given the answers so far (conditions are
+   evaluated by the form engine on the cleaned answers, so a hidden page is skipped);
+3. "Your details" (email address, name, telephone) for a resident who is not signed in.
+
+Answers are kept in the session as the resident typed them ("raw"), keyed by the service
+code, with the form version they were given under. Nothing is thrown away: if the service
+publishes a new form version mid-journey the raw answers are kept and checked again against
+the new version; answers to questions that are no longer shown are dropped only when the
+case is made (by the engine's `answers_clean`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from borough.catalogue.forms import (
+    FormContext,
+    answer_clean,
+    answers_clean,
+    visible_pages,
+)
+from borough.catalogue.models import FormDefinition, Service
+from borough.places.geo import organisations_at
+from borough.places.selectors import property_by_uprn
+from borough.portal.answers import question_error
+from borough.portal.display import kind_noun
+
+SESSION_KEY: Final = "portal.journeys"
+SUBMITTED_KEY: Final = "portal.submitted"
+CASES_KEY: Final = "portal.cases"
+# How many submitted journeys a session remembers (for double submits and confirmation pages).
+REMEMBERED: Final = 20
+
+# Step slugs that are not form pages. They contain a hyphen, which a page id cannot.
+LOCATION_STEP: Final = "find-location"
+ADDRESS_STEP: Final = "find-address"
+DETAILS_STEP: Final = "your-details"
+# Form page ids that would clash with the runner's own addresses.
+RESERVED_SLUGS: Final = frozenset({"check", "done"})
+
+PLACE, FORM, DETAILS = "place", "form", "details"
+
+
+def page_slug(page_id: str) -> str:
+    """The address segment of a form page: its id, unless that is a word the runner uses."""
+    return f"page-{page_id}" if page_id in RESERVED_SLUGS else page_id
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    kind: str
+    page: dict[str, Any]
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        questions: list[dict[str, Any]] = self.page["questions"]
+        return questions
+
+    @property
+    def title(self) -> str:
+        """The page's h1: its one question's label, or the page title."""
+        if len(self.questions) == 1 and not self.page.get("title"):
+            return str(self.questions[0].get("label", ""))
+        return str(self.page.get("title") or self.questions[0].get("label", ""))
+
+
+def location_question(service: Service) -> dict[str, Any]:
+    return {
+        "id": "location",
+        "type": "location",
+        "label": "Where is the problem?" if service.kind == "report" else "Where is it?",
+        "name": "the location",
+        "hint": "Enter a postcode or street name, then choose the nearest address.",
+        "errors": {"required": "Enter a postcode or street name"},
+    }
+
+
+def address_question(service: Service) -> dict[str, Any]:
+    return {
+        "id": "address",
+        "type": "address",
+        "label": "What is the address?",
+        "name": "the address",
+        "errors": {"required": "Enter a postcode"},
+    }
+
+
+def details_questions(service: Service) -> list[dict[str, Any]]:
+    questions: list[dict[str, Any]] = [
+        {
+            "id": "email",
+            "type": "email",
+            "label": "Email address",
+            "name": "your email address",
+            "hint": f"We’ll only use this to send you updates about your {kind_noun(service)}.",  # noqa: RUF001
+        },
+        {
+            "id": "name",
+            "type": "text",
+            "label": "Full name (optional)",
+            "name": "your full name",
+            "required": False,
+            "validation": {"max_length": 200},
+        },
+        {
+            "id": "phone",
+            "type": "phone",
+            "label": "UK telephone number (optional)",
+            "name": "your telephone number",
+            "required": False,
+            "hint": "In case we need to ask you about it.",
+        },
+    ]
+    if service.public_cases:
+        questions.append(
+            {
+                "id": "show_name",
+                "type": "checkboxes",
+                "label": "Your name on our website",
+                "hint": "Reports are shown on our website. We never show your email address "
+                "or telephone number.",
+                "required": False,
+                "options": [{"value": "yes", "label": "Show my name on the public report"}],
+            }
+        )
+    return questions
+
+
+@dataclass
+class JourneyState:
+    """What is kept in the session for one service."""
+
+    version: int
+    answers: dict[str, Any] = field(default_factory=dict)
+    place: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    completed: list[str] = field(default_factory=list)
+    key: str | None = None
+
+    @classmethod
+    def from_session(cls, data: object, version: int) -> JourneyState:
+        if not isinstance(data, dict):
+            return cls(version=version)
+
+        def mapping(name: str) -> dict[str, Any]:
+            value = data.get(name)
+            return dict(value) if isinstance(value, dict) else {}
+
+        completed = data.get("completed")
+        key = data.get("key")
+        return cls(
+            # A newer form version takes over; the raw answers stay and are checked against it.
+            version=version,
+            answers=mapping("answers"),
+            place=mapping("place"),
+            details=mapping("details"),
+            completed=[str(slug) for slug in completed] if isinstance(completed, list) else [],
+            key=key if isinstance(key, str) else None,
+        )
+
+
+class Journey:
+    """One resident's journey through one service, backed by their session."""
+
+    def __init__(
+        self,
+        *,
+        session: SessionBase,
+        service: Service,
+        form: FormDefinition,
+        signed_in: bool,
+    ) -> None:
+        self.session = session
+        self.service = service
+        self.form = form
+        self.signed_in = signed_in
+        journeys = session.get(SESSION_KEY)
+        stored = journeys.get(service.code) if isinstance(journeys, dict) else None
+        self.state = JourneyState.from_session(stored, form.version)
+        self._cleaned: tuple[dict[str, Any], dict[str, str]] | None = None
+        self._steps: list[Step] | None = None
+
+    # -- Keeping it ---------------------------------------------------------------------
+
+    def save(self) -> None:
+        journeys = self.session.get(SESSION_KEY)
+        journeys = dict(journeys) if isinstance(journeys, dict) else {}
+        journeys[self.service.code] = asdict(self.state)
+        self.session[SESSION_KEY] = journeys
+
+    def clear(self) -> None:
+        journeys = self.session.get(SESSION_KEY)
+        journeys = dict(journeys) if isinstance(journeys, dict) else {}
+        journeys.pop(self.service.code, None)
+        self.session[SESSION_KEY] = journeys
+        self.state = JourneyState(version=self.form.version)
+        self._forget()
+
+    @property
+    def started(self) -> bool:
+        return bool(
+            self.state.completed or self.state.answers or self.state.place or self.state.details
+        )
+
+    def idempotency_key(self) -> str:
+        """The key that makes sending twice make one case; made when first asked for."""
+        if not self.state.key:
+            self.state.key = secrets.token_urlsafe(24)
+            self.save()
+        return self.state.key
+
+    # -- The form -------------------------------------------------------------------------
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        definition: dict[str, Any] = self.form.definition
+        return definition
+
+    @property
+    def context(self) -> FormContext:
+        organisation = self.service.organisation
+
+        def uprn_exists(uprn: str) -> bool:
+            return property_by_uprn(uprn) is not None
+
+        def location_allowed(latitude: float, longitude: float) -> str | None:
+            if not organisation.boundary:
+                return None
+            try:
+                inside = organisation in organisations_at(latitude, longitude)
+            except ValueError:
+                inside = False
+            if inside:
+                return None
+            return f"Choose a location in the area {organisation.name} covers"
+
+        return FormContext(uprn_exists=uprn_exists, location_allowed=location_allowed)
+
+    def cleaned(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The form's answers cleaned by the engine, and the errors, by question id."""
+        if self._cleaned is None:
+            self._cleaned = answers_clean(self.definition, self.state.answers, context=self.context)
+        return self._cleaned
+
+    def _forget(self) -> None:
+        """Drop what was worked out from the answers, after they change."""
+        self._cleaned = None
+        self._steps = None
+
+    @property
+    def asks_details(self) -> bool:
+        return not self.signed_in
+
+    def steps(self) -> list[Step]:
+        """The steps the resident takes now, given their answers so far."""
+        if self._steps is None:
+            self._steps = self._steps_now()
+        return list(self._steps)
+
+    def _steps_now(self) -> list[Step]:
+        steps: list[Step] = []
+        if self.service.needs_property:
+            question = address_question(self.service)
+            steps.append(Step(ADDRESS_STEP, PLACE, {"id": ADDRESS_STEP, "questions": [question]}))
+        elif self.service.needs_location:
+            question = location_question(self.service)
+            steps.append(Step(LOCATION_STEP, PLACE, {"id": LOCATION_STEP, "questions": [question]}))
+        cleaned, _ = self.cleaned()
+        for page in visible_pages(self.definition, cleaned):
+            steps.append(Step(page_slug(page["id"]), FORM, page))
+        if self.asks_details:
+            page = {
+                "id": DETAILS_STEP,
+                "title": "Your details",
+                "questions": details_questions(self.service),
+            }
+            steps.append(Step(DETAILS_STEP, DETAILS, page))
+        return steps
+
+    def step(self, slug: str) -> Step | None:
+        """The step at this address, if the resident is shown it now."""
+        for step in self.steps():
+            if step.slug == slug:
+                return step
+        return None
+
+    def has_page(self, slug: str) -> bool:
+        """Whether the form has a page at this address, shown now or not."""
+        pages = self.definition.get("pages") or []
+        return any(page_slug(str(page.get("id"))) == slug for page in pages)
+
+    # -- Answers ----------------------------------------------------------------------------
+
+    def raw(self, step: Step) -> dict[str, Any]:
+        """The raw answers of a step's questions, by question id."""
+        if step.kind == PLACE:
+            return {step.questions[0]["id"]: self.state.place}
+        if step.kind == DETAILS:
+            return self.state.details
+        return self.state.answers
+
+    def store(self, step: Step, values: dict[str, Any]) -> None:
+        """Keep a step's raw answers (as typed, valid or not: nothing is lost)."""
+        if step.kind == PLACE:
+            value = values.get(step.questions[0]["id"])
+            self.state.place = dict(value) if isinstance(value, dict) else {}
+        elif step.kind == DETAILS:
+            self.state.details.update(values)
+        else:
+            self.state.answers.update(values)
+        self._forget()
+        self.save()
+
+    def mark_completed(self, step: Step) -> None:
+        if step.slug not in self.state.completed:
+            self.state.completed.append(step.slug)
+        self.save()
+
+    def errors(self, step: Step) -> dict[str, str]:
+        """Each of the step's questions that is not answered well enough, with its message."""
+        raw = self.raw(step)
+        errors: dict[str, str] = {}
+        context = self.context
+        for question in step.questions:
+            error = question_error(
+                question, raw.get(question["id"]), context=context, needs_uprn=step.kind == PLACE
+            )
+            if error is not None:
+                errors[question["id"]] = error
+        if step.kind == DETAILS and "name" not in errors:
+            shown = raw.get("show_name")
+            if isinstance(shown, list) and "yes" in shown and not str(raw.get("name", "")).strip():
+                errors["name"] = "Enter your full name to show it on the public report"
+        # In the order of the questions on the page, for the error summary.
+        order = [question["id"] for question in step.questions]
+        return {qid: errors[qid] for qid in order if qid in errors}
+
+    def is_complete(self, step: Step) -> bool:
+        return step.slug in self.state.completed and not self.errors(step)
+
+    def first_incomplete(self, before: Step | None = None) -> Step | None:
+        """The first step not yet answered well, looking only before `before` if given."""
+        for step in self.steps():
+            if before is not None and step.slug == before.slug:
+                return None
+            if not self.is_complete(step):
+                return step
+        return None
+
+    def step_after(self, step: Step, *, change: bool) -> Step | None:
+        """Where to go after a step: the next one, or None for check your answers.
+
+        When changing an answer from check your answers, go back there unless the change
+        brought in a step that has not been answered (a page a condition now shows).
+        """
+        steps = self.steps()
+        slugs = [item.slug for item in steps]
+        if step.slug not in slugs:
+            return self.first_incomplete()
+        later = steps[slugs.index(step.slug) + 1 :]
+        if change:
+            return next((item for item in later if not self.is_complete(item)), None)
+        return later[0] if later else None
+
+    def step_before(self, step: Step) -> Step | None:
+        steps = self.steps()
+        slugs = [item.slug for item in steps]
+        if step.slug not in slugs:
+            return None
+        index = slugs.index(step.slug)
+        return steps[index - 1] if index > 0 else None
+
+    # -- What the case is made from ---------------------------------------------------------
+
+    def place(self) -> dict[str, Any]:
+        """The cleaned where-step answer: {"latitude", "longitude"} or {"uprn", "text"}."""
+        for step in self.steps():
+            if step.kind == PLACE:
+                question = step.questions[0]
+                value, error = answer_clean(question, self.state.place, context=self.context)
+                return value if isinstance(value, dict) and error is None else {}
+        return {}
+
+    def details(self) -> dict[str, Any]:
+        """The cleaned "Your details" answers."""
+        cleaned: dict[str, Any] = {}
+        for question in details_questions(self.service):
+            value, error = answer_clean(
+                question, self.state.details.get(question["id"]), context=self.context
+            )
+            if error is None and value is not None:
+                cleaned[question["id"]] = value
+        return cleaned
+
+
+# -- What a session remembers after sending ------------------------------------------------
+
+
+def submitted_reference(session: SessionBase, key: str) -> tuple[str, str] | None:
+    """(service code, reference) of the case this session made with an idempotency key."""
+    submitted = session.get(SUBMITTED_KEY)
+    found = submitted.get(key) if isinstance(submitted, dict) and key else None
+    if isinstance(found, list) and len(found) == 2:
+        return str(found[0]), str(found[1])
+    return None
+
+
+def submitted_remember(session: SessionBase, *, key: str, code: str, reference: str) -> None:
+    submitted = session.get(SUBMITTED_KEY)
+    submitted = dict(submitted) if isinstance(submitted, dict) else {}
+    submitted[key] = [code, reference]
+    session[SUBMITTED_KEY] = dict(list(submitted.items())[-REMEMBERED:])
+    cases = session.get(CASES_KEY)
+    cases = [str(item) for item in cases] if isinstance(cases, list) else []
+    if reference not in cases:
+        cases.append(reference)
+    session[CASES_KEY] = cases[-REMEMBERED:]
+
+
+def submitted_by_session(session: SessionBase, reference: str) -> bool:
+    """Whether this browser sent the case with this reference (and may see its confirmation)."""
+    cases = session.get(CASES_KEY)
+    return isinstance(cases, list) and reference in cases
