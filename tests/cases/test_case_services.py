@@ -337,3 +337,40 @@ def test_priority_change_records_old_and_new(district, make_service, make_team, 
     # The same priority again changes nothing and writes no event.
     case_priority_change(case=case, priority=Priority.URGENT, actor=officer)
     assert case.events.filter(kind=EventKind.PRIORITY_CHANGED).count() == 1
+
+
+def test_follow_is_idempotent_and_unfollow_takes_only_the_token(district, make_service):
+    from borough.cases.services import case_follow, case_unfollow
+
+    case = submit(make_service(district))
+    first = case_follow(case=case, email=" Neighbour@Example.com ")
+    again = case_follow(case=case, email="neighbour@example.com")
+    assert first.pk == again.pk and first.email == "neighbour@example.com"
+    assert len(first.token) >= 40
+    with pytest.raises(CaseInvalid):
+        case_follow(case=case, email="")
+    assert case_unfollow(token="not-a-token") is None
+    assert case_unfollow(token=first.token).email == "neighbour@example.com"
+    assert not case.followers.exists()
+    assert case_unfollow(token=first.token) is None
+
+
+def test_merging_a_duplicate_moves_its_followers_and_reporter_to_the_original(
+    district, make_service, make_team, make_staff
+):
+    from borough.cases.services import case_follow
+
+    officer = make_staff(make_team(district))
+    service = make_service(district)
+    original = submit(service, reporter_email="first@example.com")
+    copy = submit(service, reporter_email="second@example.com")
+    case_follow(case=copy, email="watcher@example.com")
+    case_follow(case=copy, email="both@example.com")
+    case_follow(case=original, email="both@example.com")
+    case_mark_duplicate(case=copy, original=original, actor=officer)
+    assert sorted(original.followers.values_list("email", flat=True)) == [
+        "both@example.com",
+        "second@example.com",
+        "watcher@example.com",
+    ]
+    assert not copy.followers.exists()

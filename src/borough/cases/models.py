@@ -202,6 +202,27 @@ class CaseEvent(models.Model):
         raise AppendOnlyError("Case events are append-only")
 
 
+class CaseFollower(models.Model):
+    """Someone who asked to be emailed on each public update of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Secret in the one-click unsubscribe link.
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "email"], name="case_follower_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} follows {self.case_id}"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case.reference}/{instance.sha256[:16]}{_suffix(filename)}"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,11 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from borough.accounts.models import User
+from borough.cases.fanout import event_fanout
 from borough.cases.models import (
     CLOSED_STATUSES,
     Attachment,
     Case,
     CaseEvent,
+    CaseFollower,
     EventKind,
     ExternalReference,
     Priority,
@@ -266,24 +269,23 @@ def _case_insert(
         created_at=now,
     )
     actor = sub.staff or resident
-    CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.CREATED,
-        at=now,
-        actor=actor,
+    _event(
+        case,
+        EventKind.CREATED,
+        actor,
         public=True,
-        data={"channel": sub.channel, "form_version": form.version},
-    )
-    CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.ROUTED,
         at=now,
-        actor=None,
-        data={
-            "team": route.team.slug,
-            "organisation": route.team.organisation.slug,
-            "reason": route.reason,
-        },
+        channel=sub.channel,
+        form_version=form.version,
+    )
+    _event(
+        case,
+        EventKind.ROUTED,
+        None,
+        at=now,
+        team=route.team.slug,
+        organisation=route.team.organisation.slug,
+        reason=route.reason,
     )
     for system, value in sub.external_references.items():
         ExternalReference.objects.create(case=case, system=system, value=value)
@@ -318,11 +320,27 @@ def _save(case: Case, fields: list[str]) -> None:
 
 
 def _event(
-    case: Case, kind: str, actor: User | None, *, public: bool = False, body: str = "", **data: Any
+    case: Case,
+    kind: str,
+    actor: User | None,
+    *,
+    public: bool = False,
+    body: str = "",
+    at: datetime | None = None,
+    **data: Any,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, public=public, body=body, data=data
+    """Append to the timeline and fan the event out, in the caller's transaction."""
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        public=public,
+        body=body,
+        at=at or timezone.now(),
+        data=data,
     )
+    event_fanout(event)
+    return event
 
 
 def _staff_of(user: User, organisation_id: int) -> bool:
@@ -527,6 +545,10 @@ def case_mark_duplicate(
         original=original.reference,
         previous=previous,
     )
+    _followers_move(source=case, target=original)
+    if case.reporter_email:
+        # Whoever reported the duplicate hears about the original from now on.
+        case_follow(case=original, email=case.reporter_email, user=case.resident)
     _event(
         original,
         EventKind.INTERNAL_NOTE,
@@ -579,3 +601,30 @@ def attachment_add(
         name=attachment.original_name,
     )
     return attachment
+
+
+def _followers_move(*, source: Case, target: Case) -> None:
+    already = set(target.followers.values_list("email", flat=True))
+    source.followers.exclude(email__in=already).update(case=target)
+    source.followers.all().delete()
+
+
+@transaction.atomic
+def case_follow(*, case: Case, email: str, user: User | None = None) -> CaseFollower:
+    """Follow a case's public updates by email. Following twice keeps one follower."""
+    email = email.strip().lower()
+    if not email:
+        raise CaseInvalid({"email": "Enter your email address"})
+    follower, _ = CaseFollower.objects.get_or_create(
+        case=case, email=email, defaults={"user": user, "token": secrets.token_urlsafe(32)}
+    )
+    return follower
+
+
+@transaction.atomic
+def case_unfollow(*, token: str) -> CaseFollower | None:
+    """One-click unsubscribe: the token alone identifies the follower. Safe to repeat."""
+    follower = CaseFollower.objects.filter(token=token).select_related("case").first()
+    if follower is not None:
+        follower.delete()
+    return follower
