@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "borough.core",
     "borough.accounts",
     "borough.places",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "borough.portal",
     "borough.backoffice",
     "borough.demo",
+    "borough.notify",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Adds request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -167,6 +172,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/sign-in/"
+# Staff must give a code from an authenticator app (TOTP) after their password. On by
+# default in production; a member of staff who has set up an app is asked for a code anyway.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", default=PRODUCTION)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", env("SITE_NAME", "Borough"))
 
 # -- Background work ------------------------------------------------------------------
 TASKS = {
@@ -183,6 +193,8 @@ TASKS = {
 # A worker is healthy when it has written a heartbeat this recently.
 WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_STALE_SECONDS = int(env("WORKER_STALE_SECONDS", "60"))
+# How often a worker enqueues the SLA check (due-soon warnings, breaches and escalation).
+SLA_CHECK_SECONDS = int(env("SLA_CHECK_SECONDS", "300"))
 
 # -- Email ----------------------------------------------------------------------------
 # Console by default; "file" writes each message under var/mail; SMTP when EMAIL_HOST is set.
@@ -199,6 +211,8 @@ elif env("EMAIL_BACKEND") == "file":
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Borough <no-reply@borough.localhost>")
+# The address of this site, for links in emails (which have no request to build them from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # -- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -243,6 +257,10 @@ if PRODUCTION:
 # -- Borough --------------------------------------------------------------------------
 SITE_NAME = env("SITE_NAME", "Borough")
 DEMO_SEED = int(env("DEMO_SEED", "20261122"))
+# Maps: none of their own tiles by default (boundaries, wards and reports are drawn from our
+# own data). A council with a tile server sets its URL template and attribution (plain text).
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 # -- Logging: structured (one JSON object a line) -------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

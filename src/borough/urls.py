@@ -1,11 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from borough.core import views as core_views
+
+if settings.STAFF_TWO_FACTOR:
+    # The Django admin asks for the second factor too (django-otp's documented way).
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("staff/", include("borough.backoffice.urls")),
+    path("", include("borough.notify.urls")),
+    path("", include("borough.accounts.urls")),
     path("", include("borough.portal.urls")),
 ]

@@ -38,6 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # A new email address the resident asked for, kept here until they confirm it from the
+    # link sent to it; until then `email` stays the address they sign in with.
+    pending_email = models.EmailField(blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -103,3 +106,30 @@ class StaffMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.team}"
+
+
+class SignInAttempt(models.Model):
+    """One try at signing in, on the resident or the staff sign-in page.
+
+    `accounts.signin.sign_in_attempt` reads these to lock an email address (or an IP address)
+    out after too many failures, and writes one row per try. `email` is what was typed
+    (normalised), whether or not an account has it. `blocked` marks a try refused because of a
+    lock-out: the password was not checked, and it does not count as a failure.
+    """
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField(default=False)
+    blocked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["email", "at"], name="signin_email_at"),
+            models.Index(fields=["ip", "at"], name="signin_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "succeeded" if self.succeeded else "blocked" if self.blocked else "failed"
+        return f"{self.email} from {self.ip} {outcome} at {self.at:%Y-%m-%d %H:%M}"

@@ -15,11 +15,13 @@ from django import forms
 from django.db.models import QuerySet
 
 from borough.accounts.models import User
+from borough.backoffice.two_factor import CodeError, code_clean
 from borough.cases.models import CLOSED_STATUSES, Case, Status
 from borough.cases.selectors import OPEN_STATUSES, CaseFilters, StatusFilter
-from borough.cases.services import CaseStale
-from borough.contacts.models import Channel
-from borough.core.models import Team
+from borough.cases.services import REPLY_CHANNELS, CaseStale
+from borough.catalogue.models import Service
+from borough.contacts.models import Channel, Outcome
+from borough.core.models import Organisation, Team
 from borough.core.references import reference_normalise
 
 STALE_MESSAGE = CaseStale().message
@@ -264,12 +266,17 @@ class AssignForm(CaseActionForm):
         return self.assignees[self.cleaned_data["assignee"]]
 
 
+# "Waiting for the resident" is set by asking the resident for information, which also stops
+# the SLA clock; it is not offered as a plain status.
+STATUS_FORM_STATUSES = [s for s in OPEN_STATUSES if s != Status.WAITING]
+
+
 class StatusForm(CaseActionForm):
     """Moves the case between open statuses, or reopens it; closing is `CloseForm`."""
 
     prefix = "status"
     status = forms.ChoiceField(
-        choices=[("", "Select a status"), *[(s, Status(s).label) for s in OPEN_STATUSES]],
+        choices=[("", "Select a status"), *[(s, Status(s).label) for s in STATUS_FORM_STATUSES]],
         error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
     )
     message = forms.CharField(
@@ -281,7 +288,7 @@ class StatusForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.case.status in OPEN_STATUSES:
+        if not self.is_bound and self.case.status in STATUS_FORM_STATUSES:
             self.initial["status"] = self.case.status
 
 
@@ -400,3 +407,204 @@ class DuplicateForm(CaseActionForm):
                 f"Enter the reference of a case of {self.case.organisation.name}"
             )
         return original
+
+
+class RequestInformationForm(CaseActionForm):
+    prefix = "information"
+    question = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter what you need to know from the resident",
+            "max_length": "The question must be 5,000 characters or fewer",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.case.is_open:
+            raise forms.ValidationError("This case is closed")
+        return cleaned
+
+
+class ResidentReplyForm(CaseActionForm):
+    """A reply the resident gave by phone, letter, email or in person, typed in by staff."""
+
+    prefix = "reply"
+    channel = forms.ChoiceField(
+        choices=[("", "Select how they replied"), *[(c.value, c.label) for c in REPLY_CHANNELS]],
+        error_messages={
+            "required": "Select how the resident replied",
+            "invalid_choice": "Select how the resident replied",
+        },
+    )
+    body = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter the resident's reply",
+            "max_length": "The reply must be 5,000 characters or fewer",
+        },
+    )
+
+
+# -- Contacts that needed no case ------------------------------------------------------------
+
+# The channels an advisor takes a contact on (web and app contacts are logged by themselves).
+CONTACT_CHANNELS = [
+    Channel.PHONE,
+    Channel.FACE_TO_FACE,
+    Channel.LETTER,
+    Channel.EMAIL,
+    Channel.WEBCHAT,
+    Channel.KIOSK,
+]
+# A contact that made a case is logged by the case; the rest are chosen here.
+CONTACT_OUTCOMES = [outcome for outcome in Outcome if outcome != Outcome.CASE_CREATED]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, *, message: str, **kwargs: Any) -> None:
+        super().__init__(
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            error_messages={"required": message, "invalid_choice": message},
+            **kwargs,
+        )
+
+
+class ContactLogForm(GovukForm):
+    organisation = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": "Select the council you took the contact for",
+            "invalid_choice": "Select the council you took the contact for",
+        },
+    )
+    channel = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in CONTACT_CHANNELS],
+        error_messages={
+            "required": "Select how the resident got in touch",
+            "invalid_choice": "Select how the resident got in touch",
+        },
+    )
+    service = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select a service from the list"},
+    )
+    outcome = forms.ChoiceField(
+        choices=[(o.value, o.label) for o in CONTACT_OUTCOMES],
+        error_messages={
+            "required": "Select the outcome of the contact",
+            "invalid_choice": "Select the outcome of the contact",
+        },
+    )
+    avoidable = YesNoField(message="Select yes if the contact could have been avoided")
+    resolved = YesNoField(message="Select yes if the contact was resolved there and then")
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Notes must be 2,000 characters or fewer"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        services: list[Service],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {organisation.pk: organisation for organisation in organisations}
+        self.services = {service.pk: service for service in services}
+        organisation_choice: Any = self.fields["organisation"]
+        organisation_choice.choices = [
+            ("", "Select a council"),
+            *((o.pk, o.name) for o in organisations),
+        ]
+        if len(organisations) == 1:
+            # Nothing to choose: the field is not shown.
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.initial["organisation"] = organisations[0].pk
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for service in services:
+            groups.setdefault(service.organisation.name, []).append((service.pk, service.name))
+        service_choice: Any = self.fields["service"]
+        if len(organisations) == 1:
+            service_choice.choices = [
+                ("", "No particular service"),
+                *((s.pk, s.name) for s in services),
+            ]
+        else:
+            service_choice.choices = [("", "No particular service"), *groups.items()]
+
+    @property
+    def chooses_organisation(self) -> bool:
+        return len(self.organisations) > 1
+
+    def clean_organisation(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]
+
+    def clean_service(self) -> Service | None:
+        pk = self.cleaned_data.get("service")
+        return self.services[pk] if pk is not None else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organisation, service = cleaned.get("organisation"), cleaned.get("service")
+        if (
+            organisation is not None
+            and service is not None
+            and service.organisation_id != organisation.pk
+        ):
+            self.add_error("service", f"Select a service of {organisation.name}")
+        return cleaned
+
+
+# -- The audit trail -------------------------------------------------------------------------
+
+
+class AuditSearchForm(GovukForm):
+    email = forms.CharField(required=False, max_length=254, strip=True)
+    reference = forms.CharField(required=False, max_length=30, strip=True)
+    date_from = DateField(name="From")
+    date_to = DateField(name="To")
+
+    def clean_reference(self) -> str:
+        text = self.cleaned_data.get("reference") or ""
+        if not text:
+            return ""
+        reference = reference_normalise(text)
+        if reference is None:
+            raise forms.ValidationError("Enter a case reference, like CDC-4827-3915")
+        return reference
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "To must be the same as or after from")
+        return cleaned
+
+
+# -- Two-factor authentication ---------------------------------------------------------------
+
+
+class CodeForm(GovukForm):
+    code = forms.CharField(
+        max_length=20,
+        strip=True,
+        error_messages={"required": CodeError.MISSING.value},
+    )
+
+    def clean_code(self) -> str:
+        try:
+            return code_clean(self.cleaned_data["code"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc

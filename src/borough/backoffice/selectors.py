@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from borough.accounts.models import User
 from borough.catalogue.models import Service
-from borough.core.models import COUNCIL_KINDS, AuditEntry, Organisation, Team
+from borough.contacts.models import Contact
+from borough.core.models import COUNCIL_KINDS, AuditEntry, Organisation, Role, Team
+from borough.core.permissions import Action, roles_for
 from borough.core.tenancy import for_staff, staff_organisations
 from borough.places.models import Area, AreaKind
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def staff_of_organisations(organisations: QuerySet[Organisation] | list[int]) -> QuerySet[User]:
@@ -59,3 +68,92 @@ def audit_entries_for_case(case: Any, *, limit: int = 500) -> list[AuditEntry]:
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
+
+
+# -- Contacts that needed no case ------------------------------------------------------------
+
+# Who may log a contact and see the day's contacts: the roles that take calls and visits.
+# Field officers, contractors and auditors do not.
+CONTACT_LOG_ROLES = frozenset({Role.ADVISOR, Role.CASEWORKER, Role.TEAM_LEADER, Role.ADMINISTRATOR})
+
+
+def contact_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` may log contacts for."""
+    return staff_organisations(user, roles={str(role) for role in CONTACT_LOG_ROLES}).order_by(
+        "name"
+    )
+
+
+def contact_services(organisations: Iterable[Organisation]) -> QuerySet[Service]:
+    """The active services of `organisations`, for the contact form."""
+    return (
+        Service.objects.filter(organisation__in=list(organisations), is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def _london_day(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, LONDON)
+    return start, datetime.combine(day + timedelta(days=1), time.min, LONDON)
+
+
+def contacts_on_day(*, organisations: Iterable[Organisation], day: date) -> QuerySet[Contact]:
+    """The contacts of `organisations` on `day` (Europe/London), newest first."""
+    start, end = _london_day(day)
+    return (
+        Contact.objects.filter(organisation__in=list(organisations), at__gte=start, at__lt=end)
+        .select_related("organisation", "service", "staff", "case")
+        .order_by("-at", "-id")
+    )
+
+
+def london_today() -> date:
+    return timezone.localtime(timezone.now(), LONDON).date()
+
+
+# -- The audit trail -------------------------------------------------------------------------
+
+
+def audit_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """The organisations whose audit trail `user` may read (auditors and administrators)."""
+    return staff_organisations(user, roles=roles_for(Action.VIEW_AUDIT)).order_by("name")
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    email: str = ""
+    reference: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_id: int | None = None
+
+
+def audit_entries(
+    *, organisations: Iterable[Organisation], filters: AuditFilters
+) -> QuerySet[AuditEntry]:
+    """Audit entries of `organisations`, narrowed by `filters`, newest first."""
+    entries = AuditEntry.objects.filter(organisation__in=list(organisations))
+    if filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.email:
+        entries = entries.filter(actor__email__icontains=filters.email)
+    if filters.reference:
+        entries = entries.filter(object_type="cases.case", object_id=filters.reference)
+    if filters.date_from:
+        entries = entries.filter(at__gte=_london_day(filters.date_from)[0])
+    if filters.date_to:
+        entries = entries.filter(at__lt=_london_day(filters.date_to)[1])
+    return entries.select_related("actor", "organisation").order_by("-at", "-id")
+
+
+def audit_user_in(*, user_id: int, organisations: Iterable[Organisation]) -> User | None:
+    """The user whose trail an auditor of `organisations` asked for: someone on their staff or
+    with entries in their trail; None for anyone else (answered as not found)."""
+    organisations = list(organisations)
+    target = User.objects.filter(pk=user_id).first()
+    if target is None:
+        return None
+    on_staff = Team.objects.filter(organisation__in=organisations, memberships__user=target)
+    in_trail = AuditEntry.objects.filter(organisation__in=organisations, actor=target)
+    return target if on_staff.exists() or in_trail.exists() else None

@@ -6,12 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from borough.accounts.models import User
-from borough.cases.models import Case, EventKind, Priority, Status
+from borough.backoffice.templatetags.backoffice import london
+from borough.cases.models import Case, CaseEvent, EventKind, Priority, Status
 from borough.contacts.models import Channel
 from borough.core.models import Team
 
 INTERNAL_NOTE = "Internal note"
 PUBLIC_UPDATE = "Public update"
+QUESTION = "Question for the resident"
+FROM_RESIDENT = "From the resident"
+ESCALATED = "Escalated"
+
+TAG_CLASSES = {
+    INTERNAL_NOTE: "govuk-tag--yellow",
+    PUBLIC_UPDATE: "govuk-tag--green",
+    QUESTION: "govuk-tag--green",
+    FROM_RESIDENT: "govuk-tag--blue",
+    ESCALATED: "govuk-tag--orange",
+}
 
 
 @dataclass(frozen=True)
@@ -21,8 +33,12 @@ class TimelineItem:
     actor: str
     description: str
     body: str
-    # "Internal note", "Public update" or "".
+    # "Internal note", "Public update", ... or "".
     tag: str
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES.get(self.tag, "govuk-tag--grey")
 
 
 def _label(choices: type[Status] | type[Channel], value: object) -> str:
@@ -40,7 +56,22 @@ def _priority(value: object) -> str:
 
 
 # The tag already says what these are.
-TITLES = {EventKind.INTERNAL_NOTE: "Note added", EventKind.PUBLIC_UPDATE: "Update added"}
+TITLES = {
+    EventKind.INTERNAL_NOTE: "Note added",
+    EventKind.PUBLIC_UPDATE: "Update added",
+    EventKind.INFORMATION_REQUESTED: "Asked the resident for information",
+    EventKind.RESIDENT_REPLIED: "The resident replied",
+    EventKind.SLA_DUE_SOON: "Due soon",
+    EventKind.SLA_BREACHED: "Target time passed",
+}
+
+
+def _moment(value: object) -> str:
+    """An ISO time from event data, in words (Europe/London)."""
+    try:
+        return london(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return ""
 
 
 def _title(kind: str) -> str:
@@ -84,6 +115,9 @@ def case_timeline(case: Case) -> list[TimelineItem]:
     def team_in(organisation: object, slug: object) -> str:
         return teams.get((str(organisation), str(slug))) or team_name(slug)
 
+    def event_actor(event: CaseEvent) -> str:
+        return (event.actor.full_name or event.actor.email) if event.actor else "staff"
+
     items = []
     for event in events:
         data = event.data
@@ -112,9 +146,34 @@ def case_timeline(case: Case) -> list[TimelineItem]:
             )
         elif event.kind == EventKind.ATTACHMENT_ADDED:
             description = f"Added {data.get('name', 'a file')}"
+        elif event.kind == EventKind.INFORMATION_REQUESTED:
+            description = "The case is waiting for the resident and its clock has stopped"
+        elif event.kind == EventKind.RESIDENT_REPLIED:
+            how = _label(Channel, data.get("channel")).lower() or "web"
+            description = f"By {how}" + (
+                "" if not data.get("recorded_by") else f", written down by {event_actor(event)}"
+            )
+            if data.get("due") and data.get("due") != data.get("previous_due"):
+                description += f". The clock restarted: now due {_moment(data['due'])}"
+        elif event.kind == EventKind.SLA_DUE_SOON:
+            description = f"Due {_moment(data.get('due'))}"
+        elif event.kind == EventKind.SLA_BREACHED:
+            leaders = data.get("team_leaders") or []
+            description = f"Was due {_moment(data.get('due'))}. " + (
+                f"Escalated to the team leader{'s' if len(leaders) != 1 else ''}: "
+                + ", ".join(str(email) for email in leaders)
+                if leaders
+                else "The team has no team leader to escalate to"
+            )
         tag = ""
         if event.kind == EventKind.INTERNAL_NOTE:
             tag = INTERNAL_NOTE
+        elif event.kind == EventKind.INFORMATION_REQUESTED:
+            tag = QUESTION
+        elif event.kind == EventKind.RESIDENT_REPLIED:
+            tag = FROM_RESIDENT
+        elif event.kind == EventKind.SLA_BREACHED:
+            tag = ESCALATED
         elif event.public and event.body:
             tag = PUBLIC_UPDATE
         actor = event.actor

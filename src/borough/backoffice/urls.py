@@ -1,6 +1,12 @@
 from django.urls import path
 
-from borough.backoffice import views
+from borough.backoffice import (
+    audit_views,
+    case_action_views,
+    contact_views,
+    two_factor_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -9,6 +15,8 @@ urlpatterns = [
     path("queues/<slug:slug>/", views.queue, name="queue"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("two-factor/", two_factor_views.two_factor_verify, name="two_factor"),
+    path("two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
     path("cases/<str:reference>/assign/", views.case_assign_view, name="case_assign"),
     path("cases/<str:reference>/status/", views.case_status_view, name="case_status"),
@@ -18,9 +26,23 @@ urlpatterns = [
     path("cases/<str:reference>/close/", views.case_close_view, name="case_close"),
     path("cases/<str:reference>/duplicate/", views.case_duplicate_view, name="case_duplicate"),
     path(
+        "cases/<str:reference>/request-information/",
+        case_action_views.case_request_information_view,
+        name="case_request_information",
+    ),
+    path(
+        "cases/<str:reference>/resident-reply/",
+        case_action_views.case_resident_reply_view,
+        name="case_resident_reply",
+    ),
+    path(
         "cases/<str:reference>/attachments/<int:attachment_id>/",
         views.case_attachment,
         name="case_attachment",
     ),
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
+    path("contacts/", contact_views.contact_list, name="contacts"),
+    path("contacts/new/", contact_views.contact_new, name="contact_new"),
+    path("audit/", audit_views.audit_search, name="audit"),
+    path("audit/users/<int:user_id>/", audit_views.audit_user, name="audit_user"),
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from borough.accounts.models import User
+from borough.accounts.signin import SignInOutcome, sign_in_attempt
 from borough.backoffice.access import safe_next, staff_view
 from borough.backoffice.forms import (
     AssignForm,
@@ -35,6 +36,8 @@ from borough.backoffice.forms import (
     DuplicateForm,
     NoteForm,
     PublicUpdateForm,
+    RequestInformationForm,
+    ResidentReplyForm,
     SignInForm,
     StatusForm,
     TransferForm,
@@ -107,18 +110,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SignInForm(request.POST)
         if form.is_valid():
-            user = authenticate(
-                request,
-                username=form.cleaned_data["email"].lower(),
+            # With the residents' lock-out and rate limiting (accounts.signin).
+            result = sign_in_attempt(
+                request=request,
+                email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
             )
-            if user is not None:
+            if result.ok and result.user is not None:
                 # login() rotates the session key and the CSRF token.
-                login(request, user)
+                login(request, result.user)
                 return redirect(target)
             # The same message whether the email or the password was wrong.
-            form.add_error("email", "Enter a correct email address and password")
-        status = 400
+            form.add_error("email", result.message)
+            status = 429 if result.outcome == SignInOutcome.LOCKED else 400
+        else:
+            status = 400
     else:
         form = SignInForm()
     response = render(
@@ -300,6 +306,11 @@ def _case_page(
         "transfer": form(TransferForm, Action.TRANSFER, teams=teams),
         "close": form(CloseForm, Action.CLOSE) if case.is_open else None,
         "duplicate": form(DuplicateForm, Action.MARK_DUPLICATE) if case.is_open else None,
+        # Waiting for the resident (views in `case_action_views`).
+        "information": form(RequestInformationForm, Action.CHANGE_STATUS) if case.is_open else None,
+        "reply": form(ResidentReplyForm, Action.ADD_NOTE)
+        if case.status == Status.WAITING
+        else None,
     }
     errors = bound.error_list() if bound is not None else []
     return render(

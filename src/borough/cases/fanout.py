@@ -9,8 +9,9 @@ never forgotten. Each app that reacts to events is called explicitly from here: 
 from __future__ import annotations
 
 from borough.cases.models import CaseEvent
+from borough.notify.services import notifications_for_event
 
 
 def event_fanout(event: CaseEvent) -> None:
     """Called by `cases.services` for every event it writes."""
-    return None
+    notifications_for_event(event)

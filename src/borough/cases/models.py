@@ -101,6 +101,10 @@ class Case(TenantOwned, TimeStampedModel):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sla_paused_at = models.DateTimeField(null=True, blank=True)
+    # The due time a "due soon" warning, and an SLA breach escalation, was last written for:
+    # each is written once per due time (see `cases.sla`).
+    sla_warned_due_at = models.DateTimeField(null=True, blank=True)
+    sla_escalated_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     is_public = models.BooleanField(default=False)
     duplicate_of = models.ForeignKey(
@@ -157,6 +161,7 @@ class EventKind(models.TextChoices):
     INTERNAL_NOTE = "internal_note", "Internal note"
     INFORMATION_REQUESTED = "information_requested", "Information requested"
     RESIDENT_REPLIED = "resident_replied", "Resident replied"
+    SLA_DUE_SOON = "sla_due_soon", "Due soon"
     SLA_BREACHED = "sla_breached", "SLA breached"
     DECISION_MADE = "decision_made", "Decision made"
     DISPATCHED = "dispatched", "Dispatched"

@@ -7,6 +7,7 @@ Lists go through `cases_visible_to_staff`, which builds the same scope as a quer
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,13 +18,15 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from borough.cases.models import CLOSED_STATUSES, Case, Status
+from borough.cases.models import CLOSED_STATUSES, Attachment, Case, CaseEvent, Status
+from borough.catalogue.models import Service
 from borough.core.permissions import Action, roles_for
 from borough.core.references import reference_normalise
 from borough.core.services import audit_record
 from borough.core.tenancy import for_staff, staff_teams
 from borough.core.workingdays import due_after_working_days
 from borough.places.postcodes import postcode_key, postcode_normalise
+from borough.places.selectors import EARTH_RADIUS_M, haversine_metres
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -217,3 +220,170 @@ def case_others_for_staff(*, user: Any, case: Case, limit: int = 20) -> list[Cas
         .select_related("service")
         .order_by("-created_at")[:limit]
     )
+
+
+# -- Public reports ------------------------------------------------------------------------
+# What anyone, signed in or not, may see: only cases marked public, of services whose cases
+# are public. These are THE way the public pages fetch cases; none of them audits, because
+# none of them returns personal data to a member of staff (the pages choose what to show).
+
+# The image types a public photo may have (what the portal accepts for uploads).
+PUBLIC_PHOTO_TYPES = ("image/jpeg", "image/png")
+
+
+def public_cases() -> QuerySet[Case]:
+    """Every case anyone may see: `is_public` cases of services with `public_cases`."""
+    return Case.objects.filter(is_public=True, service__public_cases=True).select_related(
+        "service", "organisation", "street", "property"
+    )
+
+
+def public_case(*, reference: str) -> Case:
+    """The public case with `reference`. Http404 when there is none or it is not public, so
+    a private case looks exactly like one that does not exist."""
+    normalised = reference_normalise(reference)
+    case = public_cases().filter(reference=normalised).first() if normalised else None
+    if case is None:
+        raise Http404("No public report found")
+    return case
+
+
+@dataclass(frozen=True)
+class CaseNear:
+    """A case and how far it is from the point asked about, in metres."""
+
+    case: Case
+    metres: float
+
+
+def _bbox_around(latitude: float, longitude: float, metres: float) -> tuple[float, float]:
+    """Half the height and width, in degrees, of a box holding the circle (a little generous)."""
+    angle = metres / EARTH_RADIUS_M
+    dlat = math.degrees(angle) * 1.001
+    if abs(latitude) + dlat >= 90:
+        return dlat, 180.0
+    ratio = min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))
+    return dlat, math.degrees(math.asin(ratio)) * 1.001
+
+
+def public_cases_near(
+    *,
+    service: Service | None,
+    latitude: float,
+    longitude: float,
+    metres: float,
+    open_only: bool = True,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[CaseNear]:
+    """Public cases within `metres` of the point: of `service`, or of every service when it is
+    None; only open ones unless `open_only` is False. Nearest first (ties: newest first), or
+    newest first with `newest_first`.
+
+    A bounding box in SQL first, then the haversine distance on what it found.
+    """
+    if metres < 0 or not all(math.isfinite(v) for v in (latitude, longitude, metres)):
+        raise ValueError("Give a point and a distance of 0 metres or more")
+    dlat, dlon = _bbox_around(latitude, longitude, metres)
+    cases = public_cases().filter(
+        latitude__gte=latitude - dlat,
+        latitude__lte=latitude + dlat,
+        longitude__gte=longitude - dlon,
+        longitude__lte=longitude + dlon,
+    )
+    if service is not None:
+        cases = cases.filter(service=service)
+    if open_only:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    found = []
+    for case in cases:
+        assert case.latitude is not None and case.longitude is not None
+        distance = haversine_metres(latitude, longitude, case.latitude, case.longitude)
+        if distance <= metres:
+            found.append(CaseNear(case=case, metres=distance))
+    if newest_first:
+        found.sort(key=lambda near: (near.case.created_at, near.case.pk), reverse=True)
+    else:
+        found.sort(key=lambda near: (near.metres, -near.case.created_at.timestamp(), -near.case.pk))
+    return found[:limit] if limit is not None else found
+
+
+def public_case_events(*, case: Case) -> list[CaseEvent]:
+    """The public part of a public case's timeline, oldest first."""
+    return list(case.events.filter(public=True).order_by("at", "id"))
+
+
+def public_case_photos(*, case: Case) -> list[Attachment]:
+    """A public case's photos that are marked public, oldest first."""
+    return list(
+        case.attachments.filter(public=True, content_type__in=PUBLIC_PHOTO_TYPES).order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def public_case_first_photos(*, cases: list[Case]) -> dict[int, Attachment]:
+    """The first public photo of each of `cases` that has one, by case id, in one query."""
+    first: dict[int, Attachment] = {}
+    photos = Attachment.objects.filter(
+        case__in=[case.pk for case in cases if case.is_public],
+        public=True,
+        content_type__in=PUBLIC_PHOTO_TYPES,
+    ).order_by("created_at", "id")
+    for photo in photos:
+        first.setdefault(photo.case_id, photo)
+    return first
+
+
+def public_photo(*, reference: str, attachment_id: int) -> Attachment:
+    """A photo anyone may see: public, on a public case. Http404 for anything else."""
+    normalised = reference_normalise(reference)
+    photo = (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            public=True,
+            content_type__in=PUBLIC_PHOTO_TYPES,
+            case__in=public_cases().filter(reference=normalised),
+        ).first()
+        if normalised
+        else None
+    )
+    if photo is None:
+        raise Http404("No public photo found")
+    return photo
+
+
+# -- Residents' own cases ---------------------------------------------------------------
+
+
+def cases_for_resident(*, user: Any) -> QuerySet[Case]:
+    """A signed-in resident's cases, newest first: those made with their account, and those
+    sent with their email address once they have confirmed that they own it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    match = Q(resident_id=user.pk)
+    if user.email_verified_at is not None and user.email:
+        match |= Q(reporter_email__iexact=user.email)
+    return (
+        Case.objects.filter(match)
+        .select_related("service", "organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def case_for_resident(*, user: Any, reference: str) -> Case:
+    """One of `user`'s own cases (as `cases_for_resident`), by reference typed in any case or
+    spacing. Raises Http404 when there is no such case and when it is someone else's, so the
+    answer never tells anyone that a reference is real."""
+    normalised = reference_normalise(reference)
+    if normalised is None:
+        raise Http404("No case found")
+    case = (
+        cases_for_resident(user=user)
+        .select_related("property", "street", "duplicate_of")
+        .filter(reference=normalised)
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+    return case

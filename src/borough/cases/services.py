@@ -31,11 +31,12 @@ from borough.cases.models import (
     Status,
 )
 from borough.cases.routing import case_route
+from borough.cases.sla import due_after_pause, needs_escalation, needs_warning
 from borough.catalogue.forms import FormContext, answers_clean
 from borough.catalogue.models import FormDefinition, Service, SlaUnit
 from borough.contacts.models import Channel, Outcome
 from borough.contacts.services import contact_log
-from borough.core.models import Team
+from borough.core.models import Role, Team
 from borough.core.references import reference_generate
 from borough.core.workingdays import due_after_working_days, due_after_working_hours
 from borough.places.geo import organisations_at, ward_at
@@ -343,6 +344,21 @@ def _event(
     return event
 
 
+def _clock_resume(case: Case, now: datetime) -> list[str]:
+    """Restart a stopped SLA clock: the due time moves later by the working time it was
+    stopped. Returns the fields changed."""
+    if case.sla_paused_at is None:
+        return []
+    fields = ["sla_paused_at"]
+    if case.sla_due_at is not None:
+        case.sla_due_at = due_after_pause(
+            due_at=case.sla_due_at, paused_at=case.sla_paused_at, resumed_at=now
+        )
+        fields.append("sla_due_at")
+    case.sla_paused_at = None
+    return fields
+
+
 def _staff_of(user: User, organisation_id: int) -> bool:
     return Team.objects.filter(organisation_id=organisation_id, memberships__user=user).exists()
 
@@ -424,6 +440,9 @@ def case_status_change(
     elif not was_open and now_open:
         case.closed_at = None
         fields.append("closed_at")
+    if now_open and status != Status.WAITING:
+        # Moved on from waiting for the resident by hand: the clock runs again.
+        fields += _clock_resume(case, timezone.now())
     _save(case, fields)
     kind = EventKind.STATUS_CHANGED
     if was_open and not now_open:
@@ -628,3 +647,193 @@ def case_unfollow(*, token: str) -> CaseFollower | None:
     if follower is not None:
         follower.delete()
     return follower
+
+
+# -- Waiting for the resident ------------------------------------------------------------
+
+# Channels a member of staff may record a resident's reply from (the web is the resident's own).
+REPLY_CHANNELS = (
+    Channel.PHONE,
+    Channel.EMAIL,
+    Channel.LETTER,
+    Channel.FACE_TO_FACE,
+    Channel.WEBCHAT,
+)
+
+
+@transaction.atomic
+def case_request_information(
+    *, case: Case, actor: User, question: str, expected_version: int | None
+) -> CaseEvent:
+    """Ask the resident a question: a public event, the case waits for the resident and its
+    SLA clock stops (`sla_paused_at`) until they reply. Asking again while waiting keeps the
+    clock stopped from the first time."""
+    question = question.strip()
+    if not question:
+        raise CaseInvalid({"question": "Enter what you need to know from the resident"})
+    case = _lock(case, expected_version)
+    if not case.is_open:
+        raise CaseError("This case is closed", code=CaseErrorCode.CLOSED)
+    now = timezone.now()
+    previous = case.status
+    case.status = Status.WAITING
+    fields = ["status"]
+    if case.sla_paused_at is None:
+        case.sla_paused_at = now
+        fields.append("sla_paused_at")
+    _save(case, fields)
+    return _event(
+        case,
+        EventKind.INFORMATION_REQUESTED,
+        actor,
+        public=True,
+        body=question,
+        at=now,
+        previous=previous,
+        status=Status.WAITING.value,
+    )
+
+
+@transaction.atomic
+def case_resident_reply(
+    *,
+    case: Case,
+    body: str,
+    resident: User | None = None,
+    channel: str = Channel.WEB,
+    staff: User | None = None,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    """The resident's answer, sent by themselves (`resident`) or taken by a member of staff
+    (`staff`, with the `channel` it came by).
+
+    The event is not public (it is the resident's own words): staff see it, and so does the
+    resident on their own request page (`data["resident_visible"]`), never the public pages.
+    A waiting case goes back to open and its SLA clock restarts, the due time pushed later by
+    the working time it was stopped. The reply is logged as a contact on `channel`.
+    """
+    body = body.strip()
+    errors = {}
+    if not body:
+        errors["body"] = "Enter the resident's reply"
+    if channel not in Channel.values:
+        errors["channel"] = "Select how the resident replied"
+    if errors:
+        raise CaseInvalid(errors)
+    case = _lock(case, expected_version)
+    if not case.is_open:
+        raise CaseError(
+            "This case is closed, so a reply cannot be added", code=CaseErrorCode.CLOSED
+        )
+    now = timezone.now()
+    previous = case.status
+    previous_due = case.sla_due_at
+    fields: list[str] = []
+    if case.status == Status.WAITING:
+        case.status = Status.OPEN
+        fields.append("status")
+    fields += _clock_resume(case, now)
+    _save(case, fields)
+    event = _event(
+        case,
+        EventKind.RESIDENT_REPLIED,
+        resident or staff,
+        public=False,
+        body=body,
+        at=now,
+        resident_visible=True,
+        channel=channel,
+        recorded_by=staff.email if staff else None,
+        previous=previous,
+        status=case.status,
+        previous_due=previous_due.isoformat() if previous_due else None,
+        due=case.sla_due_at.isoformat() if case.sla_due_at else None,
+    )
+    contact_log(
+        organisation=case.organisation,
+        channel=channel,
+        outcome=Outcome.CASE_UPDATED,
+        resident=resident or case.resident,
+        case=case,
+        service=case.service,
+        staff=staff,
+        resolved_at_first_contact=False,
+        at=now,
+    )
+    return event
+
+
+# -- SLA warnings and escalation (written by the `sla_check` task) -------------------------
+
+
+def team_leader_emails(team: Team | None) -> list[str]:
+    """The email addresses of the active team leaders of `team`, sorted."""
+    if team is None:
+        return []
+    return sorted(
+        User.objects.filter(
+            is_active=True,
+            memberships__team=team,
+            memberships__team__is_active=True,
+            memberships__role=Role.TEAM_LEADER,
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _sla_case(case: Case) -> Case:
+    # Lock the case row only (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("team", "assignee")
+        .get(pk=case.pk)
+    )
+
+
+@transaction.atomic
+def case_sla_warn(*, case: Case, now: datetime | None = None) -> CaseEvent | None:
+    """Record once per due time that an open case with a running clock is due soon; None when
+    it is not due soon or was already warned about.
+
+    Marks made by the SLA check do not bump the case's version: a member of staff working on
+    the case does not see their edit refused because the clock ticked."""
+    now = now or timezone.now()
+    case = _sla_case(case)
+    if not needs_warning(case, now):
+        return None
+    Case.objects.filter(pk=case.pk).update(sla_warned_due_at=case.sla_due_at)
+    case.sla_warned_due_at = case.sla_due_at
+    assert case.sla_due_at is not None
+    return _event(
+        case,
+        EventKind.SLA_DUE_SOON,
+        None,
+        at=now,
+        due=case.sla_due_at.isoformat(),
+        assignee=case.assignee.email if case.assignee else None,
+    )
+
+
+@transaction.atomic
+def case_sla_escalate(*, case: Case, now: datetime | None = None) -> CaseEvent | None:
+    """Record once per due time that an open case with a running clock is past its due time,
+    escalated to the team leaders of its team (listed in the event's data, for notifications);
+    None when it is not overdue or was already escalated. Does not bump the version."""
+    now = now or timezone.now()
+    case = _sla_case(case)
+    if not needs_escalation(case, now):
+        return None
+    Case.objects.filter(pk=case.pk).update(sla_escalated_due_at=case.sla_due_at)
+    case.sla_escalated_due_at = case.sla_due_at
+    assert case.sla_due_at is not None
+    return _event(
+        case,
+        EventKind.SLA_BREACHED,
+        None,
+        at=now,
+        due=case.sla_due_at.isoformat(),
+        team=case.team.slug if case.team else None,
+        team_leaders=team_leader_emails(case.team),
+        assignee=case.assignee.email if case.assignee else None,
+    )

@@ -131,3 +131,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class ScheduledJob(models.Model):
+    """A periodic job's last run, so that of several workers only one enqueues it each time.
+
+    A worker claims the job by locking its row (`select_for_update(skip_locked=True)`) and
+    moving `last_run_at` on; see `core.management.commands.worker.job_claim`.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    # Which worker claimed it last, for operators.
+    claimed_by = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

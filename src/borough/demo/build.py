@@ -41,6 +41,7 @@ from borough.demo.people import (
     teams_create,
 )
 from borough.demo.services import ROUTING_RULES, SERVICES, ServiceSpec
+from borough.notify.services import notifications_suppressed
 from borough.places.geo import clear_geometry_cache, wgs84_to_bng
 from borough.places.models import Area, AreaKind, Property, Street
 from borough.places.services import area_create, gazetteer_import, street_upsert
@@ -211,7 +212,9 @@ def demo_build(
     if demo_exists() and not reset:
         return DemoSummary(built=False, message=ALREADY_BUILT)
     started = time.perf_counter()
-    with transaction.atomic():
+    # The generated history is not news to anyone: it sends no emails. What people do in
+    # the demo afterwards (through the portal and back office) does.
+    with notifications_suppressed(), transaction.atomic():
         if reset:
             _say(stdout, "Deleting the demo area...")
             demo_delete()

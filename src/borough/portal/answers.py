@@ -18,7 +18,12 @@ from django.http import QueryDict
 from borough.catalogue.forms import UPRN_MESSAGE, FormContext, answer_clean
 from borough.places.models import Property
 from borough.places.postcodes import postcode_key, postcode_normalise
-from borough.places.selectors import address_search, addresses_for_postcode, property_by_uprn
+from borough.places.selectors import (
+    address_search,
+    addresses_for_postcode,
+    properties_near,
+    property_by_uprn,
+)
 
 MANUAL: Final = "manual"
 LOOKUP: Final = "lookup"
@@ -154,14 +159,30 @@ def _location_from_post(
             "latitude": prop.latitude,
             "longitude": prop.longitude,
         }
-    # A map (later) fills the hidden latitude and longitude; without one they stay empty.
+    # The map (with JavaScript) fills the hidden latitude and longitude; without it they stay
+    # empty. A pin is described by the nearest address, for check your answers.
     return {
         "search": search,
         "uprn": uprn,
-        "text": "",
+        "text": _nearest_address(latitude, longitude),
         "latitude": latitude,
         "longitude": longitude,
     }
+
+
+# How far from a pin to look for an address to describe it by.
+PIN_ADDRESS_METRES: Final = 150
+
+
+def _nearest_address(latitude: str, longitude: str) -> str:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        return ""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return ""
+    found = properties_near(lat, lon, metres=PIN_ADDRESS_METRES, limit=1)
+    return found[0].address if found else ""
 
 
 # -- Checking ---------------------------------------------------------------------------------

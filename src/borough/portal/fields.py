@@ -91,6 +91,11 @@ class Field:
     max_files: int = 0
     # The id the error summary links to
     target: str = ""
+    # Locations: the middle of the addresses found, the pin given, and the map to draw them
+    # (a `portal.maps.MapConfig`, set by the view).
+    centre: tuple[float, float] | None = None
+    pin: tuple[float, float] | None = None
+    map: Any = None
 
     @property
     def template(self) -> str:
@@ -364,12 +369,33 @@ def _location_parts(result: Field, value: Mapping[str, Any]) -> None:
     found, _ = place_lookup(search, postcode_only=False)
     if found:
         _choices(result, found, _text(value.get("uprn")), "Select the nearest address")
-    # For a map to fill (a later piece); the server takes the point from the address chosen.
+        street = found[0].street_name
+        same = [prop for prop in found if prop.street_name == street]
+        result.centre = (
+            sum(prop.latitude for prop in same) / len(same),
+            sum(prop.longitude for prop in same) / len(same),
+        )
+    # Filled by the map's pin (with JavaScript); otherwise the server takes the point from the
+    # address chosen.
     result.parts["latitude"] = _part(result, "latitude", "Latitude", value.get("latitude"))
     result.parts["longitude"] = _part(result, "longitude", "Longitude", value.get("longitude"))
+    result.pin = _pin(value)
     if error:
         target = result.target.removeprefix(f"{result.id}-")
         (result.parts.get(target) or result.parts["search"]).error = error
+
+
+def _pin(value: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The point of a pin placed on the map (not one taken from an address chosen)."""
+    if value.get("uprn"):
+        return None
+    try:
+        lat, lon = float(value.get("latitude") or ""), float(value.get("longitude") or "")
+    except (TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
 
 
 def _choices(result: Field, found: list[Any], chosen: str, label: str) -> None:

@@ -3,7 +3,9 @@
 The steps of a journey are:
 
 1. where, when the service needs one: an address (`needs_property`, giving a UPRN) or a
-   location (`needs_location`, giving a point), before the form's own pages;
+   location (`needs_location`, giving a point), before the form's own pages; for a service
+   with public cases, then "Is this the same problem?" when open public reports of the same
+   service are near that point (choosing one follows it instead of making a new case);
 2. the form definition's pages that are shown, given the answers so far (conditions are
    evaluated by the form engine on the cleaned answers, so a hidden page is skipped);
 3. "Your details" (email address, name, telephone) for a resident who is not signed in.
@@ -23,6 +25,7 @@ from typing import Any, Final
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from borough.cases.selectors import CaseNear, public_cases_near
 from borough.catalogue.forms import (
     FormContext,
     answer_clean,
@@ -34,6 +37,7 @@ from borough.places.geo import organisations_at
 from borough.places.selectors import property_by_uprn
 from borough.portal.answers import question_error
 from borough.portal.display import kind_noun
+from borough.portal.public import SAME_PROBLEM_METRES
 
 SESSION_KEY: Final = "portal.journeys"
 SUBMITTED_KEY: Final = "portal.submitted"
@@ -45,10 +49,15 @@ REMEMBERED: Final = 20
 LOCATION_STEP: Final = "find-location"
 ADDRESS_STEP: Final = "find-address"
 DETAILS_STEP: Final = "your-details"
+SAME_STEP: Final = "same-problem"
+# The answer to "Is this the same problem?" that carries on with a new report.
+DIFFERENT: Final = "no"
+# How many nearby reports "Is this the same problem?" offers at most.
+SAME_PROBLEM_LIMIT: Final = 10
 # Form page ids that would clash with the runner's own addresses.
 RESERVED_SLUGS: Final = frozenset({"check", "done"})
 
-PLACE, FORM, DETAILS = "place", "form", "details"
+PLACE, FORM, DETAILS, SAME = "place", "form", "details", "same"
 
 
 def page_slug(page_id: str) -> str:
@@ -137,6 +146,21 @@ def details_questions(service: Service) -> list[dict[str, Any]]:
     return questions
 
 
+def same_problem_question(nearby: list[CaseNear]) -> dict[str, Any]:
+    """ "Is this the same problem?": a radio for each nearby report (by reference), or no."""
+    return {
+        "id": "same",
+        "type": "radios",
+        "label": "Is this the same problem?",
+        "name": "whether this is the same problem",
+        "options": [
+            *({"value": near.case.reference, "label": near.case.reference} for near in nearby),
+            {"value": DIFFERENT, "label": "No, this is a different problem"},
+        ],
+        "errors": {"required": "Select if this is the same problem or a different one"},
+    }
+
+
 @dataclass
 class JourneyState:
     """What is kept in the session for one service."""
@@ -147,6 +171,8 @@ class JourneyState:
     details: dict[str, Any] = field(default_factory=dict)
     completed: list[str] = field(default_factory=list)
     key: str | None = None
+    # "Is this the same problem?": {"same": a reference or "no", "point": [lat, lon]}.
+    same: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_session(cls, data: object, version: int) -> JourneyState:
@@ -165,6 +191,7 @@ class JourneyState:
             answers=mapping("answers"),
             place=mapping("place"),
             details=mapping("details"),
+            same=mapping("same"),
             completed=[str(slug) for slug in completed] if isinstance(completed, list) else [],
             key=key if isinstance(key, str) else None,
         )
@@ -190,6 +217,7 @@ class Journey:
         self.state = JourneyState.from_session(stored, form.version)
         self._cleaned: tuple[dict[str, Any], dict[str, str]] | None = None
         self._steps: list[Step] | None = None
+        self._nearby: tuple[tuple[float, float] | None, list[CaseNear]] | None = None
 
     # -- Keeping it ---------------------------------------------------------------------
 
@@ -210,7 +238,11 @@ class Journey:
     @property
     def started(self) -> bool:
         return bool(
-            self.state.completed or self.state.answers or self.state.place or self.state.details
+            self.state.completed
+            or self.state.answers
+            or self.state.place
+            or self.state.details
+            or self.state.same
         )
 
     def idempotency_key(self) -> str:
@@ -257,6 +289,7 @@ class Journey:
         """Drop what was worked out from the answers, after they change."""
         self._cleaned = None
         self._steps = None
+        self._nearby = None
 
     @property
     def asks_details(self) -> bool:
@@ -276,6 +309,10 @@ class Journey:
         elif self.service.needs_location:
             question = location_question(self.service)
             steps.append(Step(LOCATION_STEP, PLACE, {"id": LOCATION_STEP, "questions": [question]}))
+            nearby = self.nearby()
+            if nearby:
+                same_page = {"id": SAME_STEP, "questions": [same_problem_question(nearby)]}
+                steps.append(Step(SAME_STEP, SAME, same_page))
         cleaned, _ = self.cleaned()
         for page in visible_pages(self.definition, cleaned):
             steps.append(Step(page_slug(page["id"]), FORM, page))
@@ -287,6 +324,47 @@ class Journey:
             }
             steps.append(Step(DETAILS_STEP, DETAILS, page))
         return steps
+
+    # -- "Is this the same problem?" ----------------------------------------------------------
+
+    def point(self) -> tuple[float, float] | None:
+        """The point of the location step once it is answered well, or None."""
+        if not self.service.needs_location or self.service.needs_property:
+            return None
+        if LOCATION_STEP not in self.state.completed:
+            return None
+        question = location_question(self.service)
+        value, error = answer_clean(question, self.state.place, context=self.context)
+        if error is not None or not isinstance(value, dict):
+            return None
+        return float(value["latitude"]), float(value["longitude"])
+
+    def nearby(self) -> list[CaseNear]:
+        """Open public reports of this service near the location given, nearest first: the
+        ones "Is this the same problem?" offers. Empty for services without public cases."""
+        if self._nearby is None:
+            point = self.point() if self.service.public_cases else None
+            found: list[CaseNear] = []
+            if point is not None:
+                found = public_cases_near(
+                    service=self.service,
+                    latitude=point[0],
+                    longitude=point[1],
+                    metres=SAME_PROBLEM_METRES,
+                    open_only=True,
+                    limit=SAME_PROBLEM_LIMIT,
+                )
+            self._nearby = (point, found)
+        return list(self._nearby[1])
+
+    def same_problem(self) -> str | None:
+        """The reference of the nearby report the resident said is their problem, if any."""
+        chosen = str(self.state.same.get("same") or "")
+        if not chosen or chosen == DIFFERENT:
+            return None
+        if any(near.case.reference == chosen for near in self.nearby()):
+            return chosen
+        return None
 
     def step(self, slug: str) -> Step | None:
         """The step at this address, if the resident is shown it now."""
@@ -308,6 +386,8 @@ class Journey:
             return {step.questions[0]["id"]: self.state.place}
         if step.kind == DETAILS:
             return self.state.details
+        if step.kind == SAME:
+            return {"same": self.state.same.get("same")}
         return self.state.answers
 
     def store(self, step: Step, values: dict[str, Any]) -> None:
@@ -317,6 +397,12 @@ class Journey:
             self.state.place = dict(value) if isinstance(value, dict) else {}
         elif step.kind == DETAILS:
             self.state.details.update(values)
+        elif step.kind == SAME:
+            point = self.point()
+            self.state.same = {
+                "same": values.get("same"),
+                "point": list(point) if point is not None else None,
+            }
         else:
             self.state.answers.update(values)
         self._forget()
@@ -347,6 +433,15 @@ class Journey:
         return {qid: errors[qid] for qid in order if qid in errors}
 
     def is_complete(self, step: Step) -> bool:
+        if step.kind == SAME:
+            # Answered "no" for the point given now: a new point asks again.
+            point = self.point()
+            return (
+                step.slug in self.state.completed
+                and self.state.same.get("same") == DIFFERENT
+                and point is not None
+                and self.state.same.get("point") == list(point)
+            )
         return step.slug in self.state.completed and not self.errors(step)
 
     def first_incomplete(self, before: Step | None = None) -> Step | None:

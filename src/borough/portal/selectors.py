@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.text import slugify
@@ -10,6 +11,8 @@ from django.utils.text import slugify
 from borough.cases.models import Case
 from borough.catalogue.models import FormDefinition, Service
 from borough.catalogue.selectors import service_groups, service_list_active
+from borough.core.models import COUNCIL_KINDS, Organisation
+from borough.places.models import Area, AreaKind
 from borough.portal.journey import submitted_by_session
 
 
@@ -56,4 +59,78 @@ def case_submitted_in_session(*, session: SessionBase, code: str, reference: str
         Case.objects.select_related("service", "organisation")
         .filter(reference=reference, service__code=code)
         .first()
+    )
+
+
+def map_areas() -> dict[str, Any]:
+    """The councils' boundaries and their wards as a GeoJSON FeatureCollection, for maps.
+
+    Each feature has `kind` ("council" or "ward"), `name` and, for councils, `slug`.
+    """
+    features: list[dict[str, Any]] = []
+    councils = Organisation.objects.filter(
+        is_active=True, kind__in=COUNCIL_KINDS, boundary__isnull=False
+    ).order_by("name")
+    for council in councils:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kind": "council", "name": council.name, "slug": council.slug},
+                "geometry": council.boundary,
+            }
+        )
+    wards = Area.objects.filter(kind=AreaKind.WARD).exclude(organisation__is_active=False)
+    for ward in wards.order_by("name"):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kind": "ward", "name": ward.name},
+                "geometry": ward.boundary,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def organisation_bounds(organisation: Organisation) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of an organisation's boundary, or None without one."""
+    boundary = organisation.boundary
+    if not isinstance(boundary, dict):
+        return None
+    points: list[tuple[float, float]] = []
+
+    def walk(value: Any) -> None:
+        if (
+            isinstance(value, list | tuple)
+            and len(value) >= 2
+            and all(isinstance(v, int | float) for v in value[:2])
+        ):
+            points.append((float(value[1]), float(value[0])))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(boundary.get("coordinates"))
+    if not points:
+        return None
+    lats = [lat for lat, _ in points]
+    lons = [lon for _, lon in points]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def council_bounds() -> tuple[float, float, float, float] | None:
+    """The box around every active council's boundary, for a map with no place chosen yet."""
+    boxes = [
+        box
+        for council in Organisation.objects.filter(
+            is_active=True, kind__in=COUNCIL_KINDS, boundary__isnull=False
+        )
+        if (box := organisation_bounds(council)) is not None
+    ]
+    if not boxes:
+        return None
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
     )

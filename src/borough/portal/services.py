@@ -1,4 +1,5 @@
-"""Writes from the resident pages: sending a form makes a case, with its photos attached."""
+"""Writes from the resident pages: sending a form makes a case, with its photos attached;
+saying a nearby report is the same problem follows that report instead."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from borough.cases.models import Case
-from borough.cases.services import Submission, attachment_add, case_create
+from borough.accounts.models import User
+from borough.cases.models import Case, CaseFollower
+from borough.cases.services import Submission, attachment_add, case_create, case_follow
+from borough.contacts.models import Channel, Outcome
+from borough.contacts.services import contact_log
 from borough.portal.uploads import upload_delete, upload_get, upload_read
 
 logger = logging.getLogger(__name__)
@@ -51,3 +55,23 @@ def web_case_create(*, submission: Submission, upload_tokens: Sequence[str] = ()
 
     transaction.on_commit(clear_uploads)
     return case
+
+
+@transaction.atomic
+def web_same_problem_join(*, case: Case, email: str, user: User | None = None) -> CaseFollower:
+    """A resident said a report already made is their problem: they follow it by email, and
+    the contact is logged against that case (web, "existing case updated"). No case is made.
+
+    Raises `CaseInvalid` (writing nothing) without an email address. Following twice keeps
+    one follower; each time the resident says so is a contact.
+    """
+    follower = case_follow(case=case, email=email, user=user)
+    contact_log(
+        organisation=case.organisation,
+        channel=Channel.WEB,
+        outcome=Outcome.CASE_UPDATED,
+        resident=user,
+        case=case,
+        service=case.service,
+    )
+    return follower

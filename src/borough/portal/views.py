@@ -18,20 +18,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 from borough.cases.services import ADDRESS, LOCATION, REPORTER, CaseInvalid, Submission
 from borough.catalogue.forms import (
     DEFAULT_MAX_FILES,
+    answer_clean,
     answers_summary,
     question_name,
     visible_pages,
 )
 from borough.catalogue.models import Identity, Service
-from borough.portal import display
+from borough.portal import display, maps
 from borough.portal.answers import ENTER_PLACE, ENTER_POSTCODE, place_lookup, raw_from_post
 from borough.portal.fields import field_for
 from borough.portal.journey import (
     ADDRESS_STEP,
     DETAILS,
     DETAILS_STEP,
+    DIFFERENT,
     LOCATION_STEP,
     PLACE,
+    SAME,
+    SAME_STEP,
     Journey,
     Step,
     details_questions,
@@ -39,6 +43,8 @@ from borough.portal.journey import (
     submitted_reference,
     submitted_remember,
 )
+from borough.portal.public import report_cards
+from borough.portal.reports import EMAIL_QUESTION
 from borough.portal.search import MAX_QUERY_LENGTH, service_search
 from borough.portal.selectors import (
     case_submitted_in_session,
@@ -47,7 +53,7 @@ from borough.portal.selectors import (
     service_group_by_slug,
     service_group_list,
 )
-from borough.portal.services import web_case_create
+from borough.portal.services import web_case_create, web_same_problem_join
 from borough.portal.uploads import UploadError, upload_delete, upload_get, upload_store
 
 # -- Finding a service ---------------------------------------------------------------------
@@ -125,8 +131,8 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 def _identity_gate(request: HttpRequest, service: Service) -> HttpResponse | None:
     """The page to show instead of the form when the resident must sign in first.
 
-    Accounts and identity checks are a later piece: for now the page explains what is
-    needed and gives the other ways to use the service.
+    Residents without an account are asked to sign in or create one; identity checks are a
+    later piece, so services that need a verified identity explain the other ways instead.
     """
     if service.identity == Identity.ANONYMOUS:
         return None
@@ -157,7 +163,12 @@ def page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     change = request.GET.get("change") == "1"
     step = journey.step(slug)
     if step is None:
-        if journey.has_page(slug) or slug in (LOCATION_STEP, ADDRESS_STEP, DETAILS_STEP):
+        if journey.has_page(slug) or slug in (
+            LOCATION_STEP,
+            ADDRESS_STEP,
+            DETAILS_STEP,
+            SAME_STEP,
+        ):
             # A page a condition now hides, or a step this service does not use.
             return redirect(_step_url(service, journey.first_incomplete()))
         raise Http404("No such page")
@@ -165,6 +176,8 @@ def page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     if earlier is not None:
         # Pages are answered in order: go back to the first one still to answer.
         return redirect(_step_url(service, earlier, change=change))
+    if step.kind == SAME:
+        return _same_problem(request, journey, step, change=change)
     if request.method == "POST":
         return _page_post(request, journey, step, change=change)
     return _page_render(request, journey, step, errors={}, change=change)
@@ -286,13 +299,15 @@ def _page_render(
                 other_ways=service.other_ways,
             )
         )
-    previous = journey.step_before(step)
-    if change:
-        back_url = reverse("portal:check", args=[service.code])
-    elif previous is not None:
-        back_url = _step_url(service, previous)
-    else:
-        back_url = reverse("portal:start", args=[service.code])
+    for item in fields:
+        if item.kind == "location":
+            item.map = maps.pin_map(
+                field_id=item.id,
+                service=service,
+                centre=item.centre,
+                pin=item.pin,
+                has_uprn="uprn" in item.parts,
+            )
     context = {
         "service": service,
         "step": step,
@@ -302,11 +317,130 @@ def _page_render(
         "errors": [
             (message, f"#{field.target}") for field in fields if (message := errors.get(field.id))
         ],
-        "back_url": back_url,
+        "back_url": _back_url(journey, step, change=change),
         "multipart": any(question.get("type") == "file" for question in step.questions),
         "button": "Continue",
+        "has_map": any(item.map is not None for item in fields),
     }
     return render(request, "portal/page.html", context)
+
+
+def _back_url(journey: Journey, step: Step, *, change: bool) -> str:
+    service = journey.service
+    previous = journey.step_before(step)
+    if change:
+        return reverse("portal:check", args=[service.code])
+    if previous is not None:
+        return _step_url(service, previous)
+    return reverse("portal:start", args=[service.code])
+
+
+# -- "Is this the same problem?" ----------------------------------------------------------------
+
+
+def _same_problem(
+    request: HttpRequest, journey: Journey, step: Step, *, change: bool
+) -> HttpResponse:
+    """Open public reports of the same service near the location: the resident says one is
+    their problem (and follows it), or that theirs is a different one (and carries on)."""
+    service = journey.service
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        journey.store(step, {"same": str(request.POST.get("same", ""))[:40]})
+        errors = journey.errors(step)
+        if not errors:
+            if journey.state.same.get("same") == DIFFERENT:
+                journey.mark_completed(step)
+                following = journey.step_after(step, change=change)
+                return redirect(
+                    _step_url(service, following, change=change and following is not None)
+                )
+            return redirect("portal:same_problem_follow", code=service.code)
+    chosen = str(journey.state.same.get("same") or "")
+    point = journey.point()
+    context = {
+        "service": service,
+        "cards": report_cards(journey.nearby(), point=point),
+        "chosen": chosen,
+        "different": DIFFERENT,
+        "error": errors.get("same", ""),
+        "errors": [(errors["same"], "#same")] if errors.get("same") else [],
+        "back_url": _back_url(journey, step, change=change),
+        "noun": display.kind_noun(service),
+    }
+    return render(request, "portal/same_problem.html", context)
+
+
+FOLLOWING_KEY = "portal.following"
+
+
+def _following_remember(request: HttpRequest, reference: str) -> None:
+    following = request.session.get(FOLLOWING_KEY)
+    following = [str(item) for item in following] if isinstance(following, list) else []
+    if reference not in following:
+        following.append(reference)
+    request.session[FOLLOWING_KEY] = following[-20:]
+
+
+def _following_here(request: HttpRequest, reference: str) -> bool:
+    following = request.session.get(FOLLOWING_KEY)
+    return isinstance(following, list) and reference in following
+
+
+@require_http_methods(["GET", "POST"])
+def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
+    """Follow the report the resident said is their problem: only an email address is asked
+    for (filled in for a signed-in resident). No new case is made."""
+    service = _service(code)
+    gate = _identity_gate(request, service)
+    if gate is not None:
+        return gate
+    journey = _journey(request, service)
+    same_step = journey.step(SAME_STEP)
+    reference = journey.same_problem()
+    if same_step is None or reference is None or journey.first_incomplete(before=same_step):
+        posted = str(request.POST.get("reference", "")) if request.method == "POST" else ""
+        if posted and _following_here(request, posted):
+            # Sent already (a double click, a refresh): the same confirmation.
+            return redirect("portal:following", code=service.code, reference=posted)
+        return redirect(_step_url(service, journey.first_incomplete()))
+    near = next(item for item in journey.nearby() if item.case.reference == reference)
+    user = request.user if request.user.is_authenticated else None
+    email = str(journey.state.details.get("email") or getattr(user, "email", "") or "")
+    error = ""
+    if request.method == "POST":
+        email = str(request.POST.get("email", "")).replace("\x00", "")[:254]
+        cleaned, message = answer_clean(EMAIL_QUESTION, email)
+        error = message or ""
+        if not error:
+            try:
+                web_same_problem_join(case=near.case, email=str(cleaned), user=user)
+            except CaseInvalid as refused:
+                error = refused.errors.get("email", refused.message)
+            else:
+                _following_remember(request, reference)
+                journey.clear()
+                return redirect("portal:following", code=service.code, reference=reference)
+    context = {
+        "service": service,
+        "reference": reference,
+        "card": report_cards([near], point=journey.point())[0],
+        "email": email,
+        "error": error,
+        "errors": [(error, "#email")] if error else [],
+        "back_url": _step_url(service, same_step),
+    }
+    return render(request, "portal/same_problem_follow.html", context)
+
+
+@require_GET
+def following(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    """The "now following" confirmation: only for the browser that asked to follow it."""
+    service = _service(code)
+    if not _following_here(request, reference):
+        raise Http404("Not followed from this browser")
+    context = {"service": service, "reference": reference}
+    return render(request, "portal/following.html", context)
 
 
 # -- Check your answers, sending, confirmation ----------------------------------------------------
@@ -493,6 +627,7 @@ def done(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     context = {
         "service": service,
         "case": case,
+        "public": case.is_public and service.public_cases,
         "title": display.confirmation_title(service),
         "sla": display.sla_text(service),
         "noun": display.kind_noun(service),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
 
+from borough.cases import sla
 from borough.cases.models import CLOSED_STATUSES, Status
 
 register = template.Library()
@@ -71,9 +73,51 @@ def london_date(moment: datetime | None) -> str:
 
 
 @register.filter
+def london_time(moment: datetime | None) -> str:
+    """2:15pm (Europe/London)."""
+    if moment is None:
+        return ""
+    return _time(timezone.localtime(moment, LONDON))
+
+
+AUDIT_ACTIONS = {
+    "case.view": "Opened a case",
+    "audit.search": "Searched the audit trail",
+    "audit.user_trail": "Read a person's audit trail",
+}
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit entry's action in words."""
+    return AUDIT_ACTIONS.get(action, action)
+
+
+@register.filter
 def is_overdue(case: object) -> bool:
     due = getattr(case, "sla_due_at", None)
     return bool(due and getattr(case, "is_open", False) and due < timezone.now())
+
+
+@register.filter
+def is_escalated(case: object) -> bool:
+    """Whether an open case was escalated to its team leaders for the due time it has now."""
+    return sla.is_escalated(case)
+
+
+@register.simple_tag(takes_context=True)
+def staff_menu(context: Any) -> dict[str, bool]:
+    """Which of the back office's other areas the signed-in user may open."""
+    from borough.backoffice.selectors import audit_organisations, contact_organisations
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "contacts": contact_organisations(user=user).exists(),
+        "audit": audit_organisations(user=user).exists(),
+    }
 
 
 @register.filter

@@ -1,0 +1,117 @@
+"""Cases and their timelines as a resident sees them on their account pages.
+
+Only public events are shown, and never the name of the member of staff who wrote one: the
+council is the author. Status names are the resident's words ("Received", not "For triage").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from borough.cases.models import CLOSED_STATUSES, Case, CaseEvent, EventKind, Status
+from borough.cases.selectors import public_case_events
+from borough.catalogue.forms import answers_summary
+from borough.catalogue.models import ServiceKind
+
+STATUS_LABELS: dict[str, str] = {
+    Status.OPEN: "Received",
+    Status.FOR_TRIAGE: "Received",
+    Status.WAITING: "Waiting for you",
+    Status.NOT_RESPONSIBLE: "Not our responsibility",
+    Status.NO_FURTHER_ACTION: "Closed",
+    Status.INTERNAL_REFERRAL: "Passed to another team",
+}
+
+STATUS_TAG_CLASSES: dict[str, str] = {
+    Status.OPEN: "govuk-tag--blue",
+    Status.FOR_TRIAGE: "govuk-tag--blue",
+    Status.INVESTIGATING: "govuk-tag--purple",
+    Status.IN_PROGRESS: "govuk-tag--turquoise",
+    Status.ACTION_SCHEDULED: "govuk-tag--turquoise",
+    Status.WAITING: "govuk-tag--yellow",
+    Status.FIXED: "govuk-tag--green",
+}
+
+
+def status_label(status: str) -> str:
+    if status in STATUS_LABELS:
+        return STATUS_LABELS[status]
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
+def status_tag_class(status: str) -> str:
+    if status in STATUS_TAG_CLASSES:
+        return STATUS_TAG_CLASSES[status]
+    return "govuk-tag--grey" if status in CLOSED_STATUSES else "govuk-tag--blue"
+
+
+SENT: dict[str, str] = {
+    ServiceKind.REPORT: "Report sent",
+    ServiceKind.REQUEST: "Request sent",
+    ServiceKind.APPLY: "Application sent",
+}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    title: str
+    at: datetime
+    author: str
+    body: str
+
+
+def _title(event: CaseEvent, case: Case) -> str:
+    kind = event.kind
+    status = str(event.data.get("status") or "")
+    if kind == EventKind.CREATED:
+        return SENT.get(case.service.kind, "Sent")
+    if kind == EventKind.STATUS_CHANGED:
+        return f"Status changed to ‘{status_label(status)}’" if status else "Status changed"  # noqa: RUF001
+    if kind == EventKind.CLOSED:
+        return f"Closed: {status_label(status)}" if status else "Closed"
+    if kind == EventKind.REOPENED:
+        return "Reopened"
+    if kind == EventKind.PUBLIC_UPDATE:
+        return "Update"
+    if kind == EventKind.MARKED_DUPLICATE:
+        return "Closed as already reported"
+    if kind == EventKind.RESIDENT_REPLIED:
+        return "Reply"
+    if kind == EventKind.ATTACHMENT_ADDED:
+        return "File added"
+    if kind == EventKind.INFORMATION_REQUESTED:
+        return "Information requested"
+    if kind == EventKind.DECISION_MADE:
+        return "Decision made"
+    return "Update"
+
+
+def case_timeline_for_resident(*, case: Case, user: object) -> list[TimelineItem]:
+    """The public events of the resident's own case, newest first, each in words, with "You"
+    or the council as the author (never a member of staff's name)."""
+    council = case.organisation.name
+    items = []
+    for event in reversed(public_case_events(case=case)):
+        mine = event.actor_id is not None and event.actor_id == getattr(user, "pk", None)
+        items.append(
+            TimelineItem(
+                title=_title(event, case),
+                at=event.at,
+                author="You" if mine else council,
+                body=event.body,
+            )
+        )
+    return items
+
+
+def case_answers(case: Case) -> list[tuple[str, str, str]]:
+    """(question id, question, answer) for the case's answers, worded by the form version they
+    were given under."""
+    form = case.service.forms.filter(version=case.form_version).first()
+    if form is None:
+        return []
+    return answers_summary(form.definition, case.answers)

@@ -1,0 +1,81 @@
+"""Template filters for the account pages: field values, case status tags, London times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import timezone
+
+from borough.accounts import display
+
+register = template.Library()
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@register.filter
+def field_value(bound_field: object) -> str:
+    """A bound field's value as the text to put back in an input ("" for None)."""
+    value = getattr(bound_field, "value", lambda: None)()
+    return "" if value is None else str(value)
+
+
+@register.filter
+def choice_items(bound_field: object) -> list[dict[str, object]]:
+    """A choice field's options (radios or a select): id, value, label and checked. The first
+    radio's id is the field's name, as in GOV.UK Frontend, so the error summary's link reaches
+    it; then name-2, name-3..."""
+    field = getattr(bound_field, "field", None)
+    name = getattr(bound_field, "html_name", "")
+    value = getattr(bound_field, "value", lambda: None)()
+    chosen = "" if value is None else str(value)
+    return [
+        {
+            "id": name if n == 1 else f"{name}-{n}",
+            "value": str(key),
+            "label": str(label),
+            "checked": str(key) == chosen,
+        }
+        for n, (key, label) in enumerate(getattr(field, "choices", []), start=1)
+    ]
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return display.status_label(status)
+
+
+@register.filter
+def status_tag_class(status: str) -> str:
+    return display.status_tag_class(status)
+
+
+def _time(moment: datetime) -> str:
+    """GOV.UK style: 9am, 2:15pm, midday, midnight."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+@register.filter
+def london(moment: datetime | None) -> str:
+    """5 March 2026 at 2:15pm (Europe/London)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, LONDON)
+    return f"{local.day} {local:%B %Y} at {_time(local)}"
+
+
+@register.filter
+def london_date(moment: datetime | None) -> str:
+    """5 March 2026 (Europe/London)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, LONDON)
+    return f"{local.day} {local:%B %Y}"
