@@ -409,4 +409,5 @@ def test_times_in_staff_emails_read_the_gov_uk_way_in_uk_time():
     assert when_text(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) == "30 November 2026 at 9am"
     assert when_text(datetime(2026, 6, 1, 16, 30, tzinfo=UTC)) == "1 June 2026 at 5:30pm"
     assert when_text(datetime(2026, 6, 1, 11, 5, tzinfo=UTC)) == "1 June 2026 at 12:05pm"
-    assert when_text(datetime(2026, 1, 1, 0, 0, tzinfo=UTC)) == "1 January 2026 at 12am"
+    # GOV.UK style: "midnight" and "midday", not 12am and 12pm.
+    assert when_text(datetime(2026, 1, 1, 0, 0, tzinfo=UTC)) == "1 January 2026 at midnight"

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from borough.accounts.models import User
 from borough.cases.models import Case, CaseEvent, CaseFollower, EventKind, Status
+from borough.core import timetext
 from borough.core.models import Organisation
 from borough.notify.emails import email_render
 from borough.notify.models import Notification, NotificationKind, NotificationStatus
@@ -185,11 +186,7 @@ def _plan(event: CaseEvent, case: Case) -> tuple[str, list[Recipient]] | None:
 
 def when_text(moment: datetime) -> str:
     """ "30 November 2026 at 9am", "1 December 2026 at 5:30pm": GOV.UK style, UK time."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {local:%B %Y} at {hour}{minutes}{suffix}"
+    return timetext.datetime_text(moment)
 
 
 def _status_label(value: Any) -> str:

@@ -14,7 +14,6 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import timezone
 
 from borough.cases.models import Attachment, Case, CaseEvent, EventKind, Status
 from borough.cases.selectors import (
@@ -22,6 +21,7 @@ from borough.cases.selectors import (
     public_case_events,
     public_case_first_photos,
 )
+from borough.core import timetext
 from borough.places.selectors import haversine_metres, properties_near
 
 LONDON: Final = ZoneInfo("Europe/London")
@@ -71,8 +71,7 @@ def distance_text(metres: float) -> str:
 
 def date_text(moment: datetime) -> str:
     """5 March 2026, in Europe/London."""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%B %Y}"
+    return timetext.date_text(moment)
 
 
 def public_point(case: Case) -> tuple[float, float] | None:
@@ -225,14 +224,10 @@ def public_updates(case: Case) -> list[Update]:
 
 
 def _update(event: CaseEvent, title: str, author: str, link: str) -> Update:
-    local = timezone.localtime(event.at, LONDON)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
     return Update(
         title=title,
         at=event.at,
-        when=f"{local.day} {local:%B %Y} at {clock}",
+        when=timetext.datetime_text(event.at),
         author=author,
         body=event.body,
         link_reference=link,

@@ -6,9 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import timezone
 
 from borough.accounts import display
+from borough.core import timetext
 
 register = template.Library()
 
@@ -52,30 +52,13 @@ def status_tag_class(status: str) -> str:
     return display.status_tag_class(status)
 
 
-def _time(moment: datetime) -> str:
-    """GOV.UK style: 9am, 2:15pm, midday, midnight."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
 @register.filter
 def london(moment: datetime | None) -> str:
     """5 March 2026 at 2:15pm (Europe/London)."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%B %Y} at {_time(local)}"
+    return timetext.datetime_text(moment) if moment is not None else ""
 
 
 @register.filter
 def london_date(moment: datetime | None) -> str:
     """5 March 2026 (Europe/London)."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%B %Y}"
+    return timetext.date_text(moment) if moment is not None else ""

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from borough.cases import sla
 from borough.cases.models import CLOSED_STATUSES, Status
+from borough.core import timetext
 
 register = template.Library()
 
@@ -34,50 +35,28 @@ def status_tag_class(status: str) -> str:
     return "govuk-tag--grey" if status in CLOSED_STATUSES else "govuk-tag--blue"
 
 
-def _time(moment: datetime) -> str:
-    """GOV.UK style: 9am, 2:15pm, midday, midnight."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
-
-
 @register.filter
 def london(moment: datetime | None) -> str:
     """5 March 2026 at 2:15pm (Europe/London)."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%B %Y} at {_time(local)}"
+    return timetext.datetime_text(moment) if moment is not None else ""
 
 
 @register.filter
 def london_short(moment: datetime | None) -> str:
     """5 Mar 2026, 2:15pm (Europe/London), for tables."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%b %Y}, {_time(local)}"
+    return timetext.datetime_short_text(moment) if moment is not None else ""
 
 
 @register.filter
 def london_date(moment: datetime | None) -> str:
     """5 Mar 2026 (Europe/London)."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment, LONDON)
-    return f"{local.day} {local:%b %Y}"
+    return timetext.date_short_text(moment) if moment is not None else ""
 
 
 @register.filter
 def london_time(moment: datetime | None) -> str:
     """2:15pm (Europe/London)."""
-    if moment is None:
-        return ""
-    return _time(timezone.localtime(moment, LONDON))
+    return timetext.clock_text(moment) if moment is not None else ""
 
 
 AUDIT_ACTIONS = {
