@@ -43,8 +43,10 @@ def _link_in(body: str) -> str:
 
 @pytest.mark.parametrize("page_fixture", ["page", "page_without_js"])
 def test_a_resident_creates_an_account_and_follows_their_request(
-    request, live_server, page_fixture, district, make_team, make_service, make_staff
+    request, live_server, page_fixture, district, make_team, make_service, make_staff, settings
 ):
+    # Emailed links point at the configured site address: here, the test server.
+    settings.SITE_URL = live_server.url
     page = request.getfixturevalue(page_fixture)
     team = make_team(district, "Street cleansing")
     service = make_service(district, name="Report fly-tipping", default_team=team)

@@ -44,6 +44,7 @@ from borough.accounts.services import (
 from borough.accounts.signin import LOCKED_MESSAGE, SignInOutcome, sign_in_attempt
 from borough.accounts.tokens import password_reset_tokens, password_reset_user
 from borough.cases.selectors import case_for_resident, cases_for_resident
+from borough.core.links import site_url
 from borough.places.selectors import addresses_for_postcode
 
 View = Callable[..., HttpResponseBase]
@@ -53,11 +54,6 @@ PAGE_SIZE = 20
 REGISTERED_EMAIL = "accounts.registered_email"
 RESET_EMAIL = "accounts.reset_email"
 RESET_TOKEN = "accounts.reset_token"  # noqa: S105
-
-
-def _base_url(request: HttpRequest) -> str:
-    """The scheme and host this request came to (checked against ALLOWED_HOSTS)."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _safe_next(request: HttpRequest, target: str | None, default: str) -> str:
@@ -125,7 +121,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
-                base_url=_base_url(request),
+                base_url=site_url(),
             )
         except AccountInvalid as exc:
             form.add_errors(exc.errors)
@@ -158,7 +154,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @resident_view
 def verify_email_send(request: HttpRequest) -> HttpResponse:
-    sent_to = email_verification_send(user=_user(request), base_url=_base_url(request))
+    sent_to = email_verification_send(user=_user(request), base_url=site_url())
     if sent_to:
         messages.success(request, f"We’ve sent a new link to {sent_to}")  # noqa: RUF001
     target = _safe_next(request, request.POST.get("next"), reverse("accounts:account"))
@@ -217,7 +213,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = forms.PasswordResetForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         # The same answer whether or not an account has the address.
-        password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        password_reset_request(email=form.cleaned_data["email"], base_url=site_url())
         request.session[RESET_EMAIL] = form.cleaned_data["email"]
         return redirect("accounts:password_reset_sent")
     return _page(request, "accounts/password_reset.html", form=form)
@@ -493,7 +489,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 sent_to = resident_email_change(
-                    user=user, email=form.cleaned_data["email"], base_url=_base_url(request)
+                    user=user, email=form.cleaned_data["email"], base_url=site_url()
                 )
             except AccountInvalid as exc:
                 form.add_errors(exc.errors)
@@ -521,7 +517,7 @@ def delete(request: HttpRequest) -> HttpResponse:
             form.add_error("password", problem)
         else:
             try:
-                resident_delete(user=user, base_url=_base_url(request))
+                resident_delete(user=user, base_url=site_url())
             except AccountInvalid as exc:
                 form.add_errors(exc.errors)
             else:

@@ -35,6 +35,7 @@ from django.utils import timezone
 from borough.accounts.models import User
 from borough.cases.models import Case, CaseEvent, CaseFollower, EventKind, Status
 from borough.core import timetext
+from borough.core.links import site_url
 from borough.core.models import Organisation
 from borough.notify.emails import email_render
 from borough.notify.models import Notification, NotificationKind, NotificationStatus
@@ -88,11 +89,6 @@ def notifications_are_suppressed() -> bool:
 
 
 # -- Addresses --------------------------------------------------------------------------
-
-
-def site_url(path: str) -> str:
-    """An absolute URL on this site, for emails (which have no request to build one from)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _absolute(url: str) -> str:
