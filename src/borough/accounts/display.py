@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from borough.cases.models import CLOSED_STATUSES, Case, CaseEvent, EventKind, Status
+from borough.cases.models import (
+    Case,
+    CaseEvent,
+    EventKind,
+    Status,
+)
 from borough.cases.selectors import public_case_events
 from borough.catalogue.forms import answers_summary
 from borough.catalogue.models import ServiceKind
@@ -23,16 +28,6 @@ STATUS_LABELS: dict[str, str] = {
     Status.INTERNAL_REFERRAL: "Passed to another team",
 }
 
-STATUS_TAG_CLASSES: dict[str, str] = {
-    Status.OPEN: "govuk-tag--blue",
-    Status.FOR_TRIAGE: "govuk-tag--blue",
-    Status.INVESTIGATING: "govuk-tag--purple",
-    Status.IN_PROGRESS: "govuk-tag--turquoise",
-    Status.ACTION_SCHEDULED: "govuk-tag--turquoise",
-    Status.WAITING: "govuk-tag--yellow",
-    Status.FIXED: "govuk-tag--green",
-}
-
 
 def status_label(status: str) -> str:
     if status in STATUS_LABELS:
@@ -41,12 +36,6 @@ def status_label(status: str) -> str:
         return str(Status(status).label)
     except ValueError:
         return status
-
-
-def status_tag_class(status: str) -> str:
-    if status in STATUS_TAG_CLASSES:
-        return STATUS_TAG_CLASSES[status]
-    return "govuk-tag--grey" if status in CLOSED_STATUSES else "govuk-tag--blue"
 
 
 SENT: dict[str, str] = {

@@ -44,6 +44,24 @@ CLOSED_STATUSES = frozenset(
 )
 
 
+# The GOV.UK tag colour of each status wherever a status is shown as a tag (closed ones grey).
+_STATUS_TAG_CLASSES = {
+    Status.OPEN: "govuk-tag--blue",
+    Status.FOR_TRIAGE: "govuk-tag--light-blue",
+    Status.INVESTIGATING: "govuk-tag--purple",
+    Status.IN_PROGRESS: "govuk-tag--turquoise",
+    Status.ACTION_SCHEDULED: "govuk-tag--turquoise",
+    Status.WAITING: "govuk-tag--yellow",
+    Status.FIXED: "govuk-tag--green",
+}
+
+
+def status_tag_class(status: str) -> str:
+    if status in _STATUS_TAG_CLASSES:
+        return _STATUS_TAG_CLASSES[Status(status)]
+    return "govuk-tag--grey" if status in CLOSED_STATUSES else "govuk-tag--blue"
+
+
 def open311_status(status: str) -> str:
     return "closed" if status in CLOSED_STATUSES else "open"
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
 
 from borough.accounts import display
+from borough.cases.models import status_tag_class as cases_status_tag_class
 from borough.core import timetext
 
 register = template.Library()
-
-LONDON = ZoneInfo("Europe/London")
 
 
 @register.filter
@@ -49,7 +47,7 @@ def status_label(status: str) -> str:
 
 @register.filter
 def status_tag_class(status: str) -> str:
-    return display.status_tag_class(status)
+    return cases_status_tag_class(status)
 
 
 @register.filter

@@ -4,35 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
 
 from borough.cases import sla
-from borough.cases.models import CLOSED_STATUSES, Status
+from borough.cases.models import status_tag_class as cases_status_tag_class
 from borough.core import timetext
 
 register = template.Library()
 
-LONDON = ZoneInfo("Europe/London")
-
-STATUS_TAG_CLASSES = {
-    Status.OPEN: "govuk-tag--blue",
-    Status.FOR_TRIAGE: "govuk-tag--light-blue",
-    Status.INVESTIGATING: "govuk-tag--purple",
-    Status.IN_PROGRESS: "govuk-tag--turquoise",
-    Status.ACTION_SCHEDULED: "govuk-tag--turquoise",
-    Status.WAITING: "govuk-tag--yellow",
-    Status.FIXED: "govuk-tag--green",
-}
-
 
 @register.filter
 def status_tag_class(status: str) -> str:
-    if status in STATUS_TAG_CLASSES:
-        return STATUS_TAG_CLASSES[Status(status)]
-    return "govuk-tag--grey" if status in CLOSED_STATUSES else "govuk-tag--blue"
+    return cases_status_tag_class(status)
 
 
 @register.filter
