@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "borough.backoffice",
     "borough.demo",
     "borough.notify",
+    "borough.open311",
+    "borough.dispatch",
+    "borough.api",
+    "borough.insight",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,13 @@ if settings.STAFF_TWO_FACTOR:
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    path("staff/insight/", include("borough.insight.urls")),
+    path("staff/dispatch/", include("borough.dispatch.staff_urls")),
     path("staff/", include("borough.backoffice.urls")),
+    path("open311/", include("borough.open311.urls")),
+    path("api/", include("borough.api.urls")),
+    path("integrations/", include("borough.dispatch.urls")),
+    path("performance/", include("borough.insight.public_urls")),
     path("", include("borough.notify.urls")),
     path("", include("borough.accounts.urls")),
     path("", include("borough.portal.urls")),

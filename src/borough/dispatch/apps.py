@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DispatchConfig(AppConfig):
+    name = "borough.dispatch"
+    label = "dispatch"
+    verbose_name = "Dispatch to contractors"
