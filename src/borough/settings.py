@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "borough.dispatch",
     "borough.api",
     "borough.insight",
+    "borough.waste",
 ]
 
 MIDDLEWARE = [
