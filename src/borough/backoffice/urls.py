@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from borough.backoffice import (
     audit_views,
@@ -43,6 +43,7 @@ urlpatterns = [
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("contacts/", contact_views.contact_list, name="contacts"),
     path("contacts/new/", contact_views.contact_new, name="contact_new"),
+    path("api-keys/", include("borough.open311.staff_urls")),
     path("audit/", audit_views.audit_search, name="audit"),
     path("audit/users/<int:user_id>/", audit_views.audit_user, name="audit_user"),
 ]

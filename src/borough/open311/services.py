@@ -1,0 +1,497 @@
+"""Writes for Open311: API keys, their use, and what clients send.
+
+A request that arrives over Open311 becomes a case through `cases.services.case_create`
+(channel "app"), routed and worked like any other. An update a client posts goes through
+`case_reopen` or `case_resident_reply` (see `update_receive` for the mapping).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from borough.accounts.models import User
+from borough.cases.models import Case, CaseEvent
+from borough.cases.services import (
+    CaseError,
+    CaseInvalid,
+    Submission,
+    case_create,
+    case_reopen,
+    case_resident_reply,
+)
+from borough.catalogue.forms import answer_clean, questions
+from borough.catalogue.models import Identity, Service
+from borough.contacts.models import Channel
+from borough.core.models import Organisation
+from borough.core.references import reference_normalise
+from borough.core.services import audit_record
+from borough.open311.errors import Open311Error, bad_request, forbidden, not_found
+from borough.open311.models import (
+    DEFAULT_RATE_LIMIT,
+    ApiKey,
+    RateWindow,
+    ReceivedUpdate,
+    ServiceRequest,
+)
+from borough.open311.params import RequestInput, UpdateInput
+from borough.open311.statuses import INCOMING_OPEN
+from borough.places.geo import organisations_at
+from borough.places.selectors import address_search, property_by_uprn
+
+KEY_PREFIX: Final = "b311_"
+PREFIX_LENGTH: Final = len(KEY_PREFIX) + 8
+RATE_WINDOW: Final = timedelta(minutes=1)
+# Rate windows older than this are cleared away when a key opens a new one.
+RATE_WINDOW_KEEP: Final = timedelta(hours=1)
+# Question types GeoReport carries itself (lat/long, media_url), never as attributes.
+_NOT_ATTRIBUTES: Final = frozenset({"location", "file"})
+EMAIL_QUESTION: Final = {"id": "email", "type": "email", "label": "Email", "name": "email"}
+PHONE_QUESTION: Final = {"id": "phone", "type": "phone", "label": "Phone", "name": "phone"}
+
+
+def key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+# -- API keys ----------------------------------------------------------------------------
+
+
+class ApiKeyInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@transaction.atomic
+def apikey_issue(
+    *,
+    organisation: Organisation,
+    name: str,
+    actor: User | None = None,
+    extended_statuses: bool = False,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+) -> tuple[ApiKey, str]:
+    """Issue a key for one client of `organisation`. Returns the key row and the key itself,
+    which is never stored and cannot be shown again."""
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter who will use the key"
+    elif len(name) > 100:
+        errors["name"] = "Name must be 100 characters or fewer"
+    if not organisation.is_active:
+        errors["organisation"] = "Select an active organisation"
+    if not 1 <= rate_limit <= 100_000:
+        errors["rate_limit"] = "Requests each minute must be between 1 and 100,000"
+    if errors:
+        raise ApiKeyInvalid(errors)
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        organisation=organisation,
+        name=name,
+        prefix=raw_key[:PREFIX_LENGTH],
+        key_hash=key_hash(raw_key),
+        extended_statuses=extended_statuses,
+        rate_limit=rate_limit,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="apikey.issue",
+        obj=api_key,
+        detail={"name": name, "prefix": api_key.prefix},
+    )
+    return api_key, raw_key
+
+
+@transaction.atomic
+def apikey_revoke(*, api_key: ApiKey, actor: User | None = None) -> ApiKey:
+    """Revoke a key: every later request with it is refused. Revoking twice changes nothing."""
+    locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if locked.revoked_at is not None:
+        return locked
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="apikey.revoke",
+        obj=locked,
+        detail={"name": locked.name, "prefix": locked.prefix},
+    )
+    return locked
+
+
+def apikey_use(*, api_key: ApiKey, now: datetime | None = None) -> None:
+    """Count one request against the key's fixed one-minute window (a row in the database,
+    so every web process shares it) and note when the key was last used.
+
+    Raises a 429 Open311Error when the key has used up this minute's requests.
+    """
+    now = now or timezone.now()
+    start = now.replace(second=0, microsecond=0)
+    with transaction.atomic():
+        window, created = RateWindow.objects.get_or_create(
+            api_key=api_key, window_start=start, defaults={"count": 1}
+        )
+        if created:
+            RateWindow.objects.filter(
+                api_key=api_key, window_start__lt=start - RATE_WINDOW_KEEP
+            ).delete()
+        else:
+            RateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
+            window.refresh_from_db(fields=["count"])
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now, use_count=F("use_count") + 1)
+    if window.count > api_key.rate_limit:
+        raise Open311Error(
+            429,
+            f"api_key: this key may make {api_key.rate_limit} requests a minute; "
+            "try again in a minute",
+        )
+
+
+# -- Requests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestCreated:
+    case: Case
+    record: ServiceRequest
+    created: bool
+
+
+def _attribute_questions(definition: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Open311 attribute code -> question, for the questions GeoReport carries as attributes."""
+    found: dict[str, dict[str, Any]] = {}
+    for question in questions(definition):
+        if question.get("type") in _NOT_ATTRIBUTES:
+            continue
+        settings = question.get("open311")
+        settings = settings if isinstance(settings, Mapping) else {}
+        found[str(settings.get("code", question["id"]))] = question
+    return found
+
+
+def _automated(question: Mapping[str, Any]) -> str:
+    settings = question.get("open311")
+    return str(settings.get("automated", "")) if isinstance(settings, Mapping) else ""
+
+
+def _date_value(value: str) -> str:
+    """A datetime attribute for a date question: its date in the UK ("2026-03-05")."""
+    if "T" in value:
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.date().isoformat()
+    return value
+
+
+def _description_question(
+    by_code: dict[str, dict[str, Any]], given: Mapping[str, object]
+) -> tuple[str, dict[str, Any]] | None:
+    """Where the `description` parameter goes: the question whose Open311 code is
+    "description", else the form's first long-text question not answered by an attribute."""
+    if "description" in by_code:
+        return "description", by_code["description"]
+    for code, question in by_code.items():
+        if question.get("type") == "textarea" and code not in given:
+            return code, question
+    return None
+
+
+def _idempotency_key(api_key: ApiKey, references: dict[str, str], header: str | None) -> str | None:
+    parts = [f"{system}={value}" for system, value in sorted(references.items())]
+    if header:
+        parts.append(f"header={header}")
+    if not parts:
+        return None
+    digest = hashlib.sha256(f"{api_key.organisation_id}|{'|'.join(parts)}".encode()).hexdigest()
+    return f"open311:{digest}"
+
+
+def _service_for_post(code: str, jurisdiction: Organisation | None) -> Service:
+    services = Service.objects.filter(code=code, organisation__is_active=True).select_related(
+        "organisation"
+    )
+    if jurisdiction is not None:
+        services = services.filter(organisation=jurisdiction)
+    service = services.first()
+    if service is None:
+        raise bad_request(f"service_code: there is no service with the code {code}")
+    if service.identity != Identity.ANONYMOUS:
+        raise bad_request(
+            f"service_code: {code} needs a Borough account, so it cannot be requested over "
+            "Open311; use the council's website"
+        )
+    return service
+
+
+def request_create(
+    *,
+    api_key: ApiKey,
+    data: RequestInput,
+    jurisdiction: Organisation | None = None,
+    idempotency_header: str | None = None,
+) -> RequestCreated:
+    """Make a case from a POST requests. Raises Open311Error (400/403) and writes nothing
+    when anything is wrong.
+
+    A key may only make cases its own organisation will own: a request the routing rules
+    would send to another organisation is refused (403), as is a `jurisdiction_id` that is
+    not the key's organisation.
+    """
+    if jurisdiction is not None and jurisdiction.pk != api_key.organisation_id:
+        raise forbidden(
+            f"jurisdiction_id: this API key is for {api_key.organisation.name}, "
+            f"not {jurisdiction.name}"
+        )
+    service = _service_for_post(data.service_code, jurisdiction)
+    form = service.current_form
+    if form is None:
+        raise bad_request(f"service_code: {service.code} is not taking requests")
+    problems: list[str] = []
+    by_code = _attribute_questions(form.definition)
+    code_of_question: dict[str, str] = {str(q["id"]): code for code, q in by_code.items()}
+
+    raw: dict[str, Any] = {}
+    extras: dict[str, str | list[str]] = {}
+    references: dict[str, str] = {}
+    for code, value in data.attributes.items():
+        question = by_code.get(code)
+        if question is None:
+            if code.endswith("_id") and isinstance(value, str) and len(code) > 3:
+                if len(value) > 200:
+                    problems.append(f"attribute[{code}]: must be 200 characters or fewer")
+                else:
+                    references[code[:-3]] = value
+            else:
+                extras[code] = value
+            continue
+        if _automated(question) == "server_set":
+            continue  # Borough sets it; what a client sends is not used.
+        if question.get("type") == "date" and isinstance(value, str):
+            value = _date_value(value)
+        raw[str(question["id"])] = value
+
+    description_code = None
+    if data.description is not None:
+        target = _description_question(by_code, data.attributes)
+        if target is None:
+            extras["description"] = data.description
+        else:
+            description_code, question = target
+            raw[str(question["id"])] = data.description
+
+    email = phone = ""
+    if data.email is not None:
+        cleaned, error = answer_clean(EMAIL_QUESTION, data.email)
+        if error:
+            problems.append(f"email: {error}")
+        else:
+            email = str(cleaned)
+    if data.phone is not None:
+        cleaned, error = answer_clean(PHONE_QUESTION, data.phone)
+        if error:
+            problems.append(f"phone: {error}")
+        else:
+            phone = str(cleaned)
+
+    latitude, longitude, uprn = data.latitude, data.longitude, data.address_id
+    if uprn is not None and property_by_uprn(uprn) is None:
+        problems.append(f"address_id: there is no address with the UPRN {uprn}")
+    if latitude is None and uprn is None and data.address_string is not None:
+        matches = address_search(data.address_string, limit=2)
+        if len(matches) == 1:
+            uprn = matches[0].uprn
+        else:
+            problems.append(
+                "address_string: the address could not be matched to one property; "
+                "send lat and long, or address_id"
+            )
+    if latitude is not None and longitude is not None and not organisations_at(latitude, longitude):
+        problems.append("lat, long: this location is outside the area of every council here")
+    if problems:
+        raise bad_request(*problems)
+
+    name = " ".join(part for part in (data.first_name, data.last_name) if part)
+    submission = Submission(
+        service=service,
+        channel=Channel.APP,
+        answers=raw,
+        reporter_name=name[:200],
+        reporter_email=email,
+        reporter_phone=phone,
+        latitude=latitude,
+        longitude=longitude,
+        uprn=uprn,
+        idempotency_key=_idempotency_key(api_key, references, idempotency_header),
+        external_references=references,
+    )
+    try:
+        with transaction.atomic():
+            existing = (
+                Case.objects.filter(idempotency_key=submission.idempotency_key).exists()
+                if submission.idempotency_key
+                else False
+            )
+            case = case_create(submission=submission)
+            if case.organisation_id != api_key.organisation_id:
+                raise forbidden(
+                    f"service_code: this request would go to {case.organisation.name}, and "
+                    f"this API key is for {api_key.organisation.name}"
+                )
+            if existing:
+                record = ServiceRequest.objects.filter(case=case).first()
+                if record is not None:
+                    return RequestCreated(case=case, record=record, created=False)
+            record = ServiceRequest.objects.create(
+                case=case,
+                api_key=api_key,
+                token=secrets.token_urlsafe(24),
+                media_url=data.media_url or "",
+                address_string=data.address_string or "",
+                extra_attributes=extras,
+            )
+            audit_record(
+                actor=None,
+                action="open311.request_create",
+                obj=case,
+                detail={"api_key": api_key.prefix, "client": api_key.name},
+            )
+    except CaseInvalid as refused:
+        raise bad_request(
+            *(
+                _case_problem(field, message, code_of_question, description_code)
+                for field, message in refused.errors.items()
+            )
+        ) from None
+    except IntegrityError:
+        raise bad_request(
+            *(
+                f"attribute[{system}_id]: {value} is already used by another request"
+                for system, value in references.items()
+            )
+        ) from None
+    return RequestCreated(case=case, record=record, created=True)
+
+
+def _case_problem(
+    field: str, message: str, code_of_question: dict[str, str], description_code: str | None
+) -> str:
+    names = {
+        "location": "lat, long",
+        "address": "address_id",
+        "reporter_email": "email",
+        "service": "service_code",
+        "resident": "service_code",
+        "channel": "service_code",
+    }
+    if field in names:
+        return f"{names[field]}: {message}"
+    code = code_of_question.get(field, field)
+    if code == description_code:
+        return f"description: {message}"
+    return f"attribute[{code}]: {message}"
+
+
+# -- Updates from the front end (FixMyStreet's servicerequestupdates) -----------------------
+
+
+@dataclass(frozen=True)
+class UpdateReceived:
+    update: ReceivedUpdate
+    event: CaseEvent | None
+    created: bool
+
+
+def update_receive(*, api_key: ApiKey, data: UpdateInput) -> UpdateReceived:
+    """An update a front end (FixMyStreet) sends for the resident who made the report.
+
+    The honest mapping onto the case:
+
+    - only the person who made the report may update it this way (the email must be the
+      report's): anyone else is refused, nothing is written;
+    - `reopen`, or an open status on a closed case, reopens it (`case_reopen`, the
+      description being the reason);
+    - anything else is the resident's reply (`case_resident_reply`: staff see it, the
+      resident sees it on their request page, the public does not; a case waiting for the
+      resident goes back to open). A resident cannot close a case over Open311: a closing
+      status is kept on the update record and the words go to staff as a reply;
+    - a reply to a closed case is refused (400), as on every other channel.
+
+    Sending the same `update_id` again returns the first update and writes nothing.
+    """
+    previous = ReceivedUpdate.objects.filter(api_key=api_key, external_id=data.update_id).first()
+    if previous is not None:
+        return UpdateReceived(update=previous, event=previous.event, created=False)
+    reference = reference_normalise(data.service_request_id)
+    case = (
+        Case.objects.filter(reference=reference, organisation_id=api_key.organisation_id)
+        .select_related("organisation", "resident")
+        .first()
+        if reference
+        else None
+    )
+    if case is None:
+        raise not_found(f"service_request_id: there is no request {data.service_request_id}")
+    if not data.email:
+        raise bad_request("email: Enter the email address of the person who made the report")
+    if not case.reporter_email or data.email.strip().lower() != case.reporter_email.lower():
+        raise forbidden("email: only the person who made the report can update it over Open311")
+    reopening = data.status == "reopen" or (data.status in INCOMING_OPEN and not case.is_open)
+    try:
+        with transaction.atomic():
+            if reopening:
+                if not data.description:
+                    raise bad_request("description: Enter why the report is being reopened")
+                case = case_reopen(case=case, actor=case.resident, reason=data.description)
+                event = case.events.order_by("-at", "-id").first()
+            else:
+                if not data.description:
+                    raise bad_request("description: Enter the update")
+                event = case_resident_reply(
+                    case=case, body=data.description, resident=case.resident, channel=Channel.APP
+                )
+            update = ReceivedUpdate.objects.create(
+                api_key=api_key,
+                external_id=data.update_id,
+                case=case,
+                event=event,
+                status=data.status,
+            )
+            audit_record(
+                actor=None,
+                action="open311.update_receive",
+                obj=case,
+                detail={
+                    "api_key": api_key.prefix,
+                    "client": api_key.name,
+                    "update_id": data.update_id,
+                    "status": data.status,
+                },
+            )
+    except CaseInvalid as refused:
+        raise bad_request(*(f"description: {m}" for m in refused.errors.values())) from None
+    except CaseError as refused:
+        raise bad_request(f"service_request_id: {refused.message}") from None
+    except IntegrityError:
+        # The same update sent twice at once: the other one won.
+        previous = ReceivedUpdate.objects.filter(
+            api_key=api_key, external_id=data.update_id
+        ).first()
+        if previous is None:
+            raise
+        return UpdateReceived(update=previous, event=previous.event, created=False)
+    return UpdateReceived(update=update, event=event, created=True)
