@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
@@ -47,6 +49,18 @@ def caseworker(world, make_case) -> Any:
     return world.caseworker
 
 
+@pytest.fixture
+def connection_kept():
+    """Keep the test's database connection across the WSGI requests, as Django's own test
+    client does: the real handler closes "old" connections when a request starts and ends,
+    which on PostgreSQL closes the connection holding the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _run(operation: Any, mode: GenerationMode, headers: dict[str, str], **fixed: Any) -> None:
     @given(case=operation.as_strategy(generation_mode=mode, **fixed))
     @settings(
@@ -63,7 +77,7 @@ def _run(operation: Any, mode: GenerationMode, headers: dict[str, str], **fixed:
 
 
 def test_the_api_answers_every_generated_request_without_a_server_error(
-    caseworker, world, token_for
+    caseworker, world, token_for, connection_kept
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {token_for(caseworker)}"}

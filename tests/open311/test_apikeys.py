@@ -102,8 +102,14 @@ def test_command_prints_the_key_once(county):
     assert apikey_by_key(raw_key) is None
 
 
-def test_borough_command_wraps_apikey(county, capsys):
+def test_borough_command_wraps_apikey(county, capsys, monkeypatch):
+    from django.db import connections
+
     from borough.cli import main
+
+    # A command run from the command line closes every connection when it ends, which on
+    # PostgreSQL would close the one holding the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     main(["apikey", "create", "--organisation", "wessex", "--name", "App"])
     raw_key = capsys.readouterr().out.strip()
