@@ -1,0 +1,336 @@
+"""The demo's waste collections, for Casterbridge District Council.
+
+Streams (rubbish, recycling, food waste, garden waste) and their containers; for each weekday
+a refuse round and a recycling round each every 2 weeks in alternate weeks, a weekly food
+round and a garden round every 2 weeks, crewed by the contractor; every home on a street is
+collected the same day; about a third of homes subscribe to garden waste and a few have
+assisted collections; the bank holiday shifts; and a year of crews' events: each round's day
+recorded as collected, with a few homes' bins not put out, wrongly filled or blocked.
+
+The many rows (collections, containers, events) go in with one prepared statement per
+batch, so the demo still builds in seconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from borough.catalogue.models import Service
+from borough.catalogue.services import form_publish
+from borough.core.models import Organisation, Team
+from borough.core.timetext import LONDON
+from borough.places.models import Property, PropertyClass
+from borough.waste.models import (
+    CollectionEvent,
+    Container,
+    ContainerType,
+    EventSource,
+    Outcome,
+    PropertyService,
+    Round,
+    Stream,
+    StreamKind,
+    Weekday,
+)
+from borough.waste.schedule import Pattern, collection_dates
+from borough.waste.selectors import shifts_for
+from borough.waste.services import (
+    collection_shifts_generate,
+    container_type_create,
+    round_create,
+    stream_create,
+    waste_settings_set,
+)
+
+MISSED_SERVICE = "report-missed-bin"
+CONTAINER_SERVICE = "request-container"
+ASSISTED_SERVICE = "apply-assisted-collection"
+
+# (kind, name, the missed-bin form's answer)
+STREAMS = (
+    (StreamKind.REFUSE, "Rubbish", "rubbish"),
+    (StreamKind.RECYCLING, "Recycling", "recycling"),
+    (StreamKind.FOOD, "Food waste", "food"),
+    (StreamKind.GARDEN, "Garden waste", "garden"),
+)
+# (stream, code, name, the container form's answer, fee in pence for a replacement or extra)
+CONTAINER_TYPES = (
+    (StreamKind.REFUSE, "rubbish-bin", "Rubbish bin (180 litres)", "rubbish_bin", 2500),
+    (StreamKind.RECYCLING, "recycling-bin", "Recycling bin (240 litres)", "recycling_bin", 2500),
+    (StreamKind.FOOD, "food-caddy", "Outdoor food waste caddy", "food_caddy", 500),
+    (StreamKind.FOOD, "kitchen-caddy", "Kitchen food caddy", "kitchen_caddy", 0),
+    (StreamKind.GARDEN, "garden-bin", "Garden waste bin", "garden_bin", 2500),
+)
+GARDEN_SHARE = 0.33
+ASSISTED_SHARE = 0.02
+# Of each home's collections in the last year, the share the crew could not empty.
+EXCEPTIONS = (
+    (Outcome.NOT_PRESENTED, 0.012),
+    (Outcome.CONTAMINATED, 0.004),
+    (Outcome.BLOCKED_ACCESS, 0.002),
+    (Outcome.BIN_DAMAGED, 0.001),
+)
+BATCH = 5000
+
+
+def container_form_with_extra(definition: dict[str, Any]) -> dict[str, Any] | None:
+    """The container form with "I need an extra one" among the reasons (the waste pages
+    offer it); None when it has it already or has no reasons question."""
+    updated = copy.deepcopy(definition)
+    for page in updated.get("pages", []):
+        for question in page.get("questions", []):
+            if question.get("id") == "reason":
+                options = question.setdefault("options", [])
+                if any(option.get("value") == "extra" for option in options):
+                    return None
+                options.append({"value": "extra", "label": "I need an extra one"})
+                return updated
+    return None
+
+
+def _monday_on_or_before(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def waste_demo_create(
+    *,
+    seed: int,
+    now: datetime,
+    organisation: Organisation,
+    crew_team: Team,
+    services: dict[str, Service],
+    homes: Sequence[Property],
+) -> dict[str, int]:
+    rng = random.Random(f"{seed}-waste")
+    today = now.astimezone(LONDON).date()
+
+    streams: dict[str, Stream] = {}
+    for position, (kind, name, answer) in enumerate(STREAMS, start=1):
+        streams[kind] = stream_create(
+            organisation=organisation, kind=kind, name=name, missed_answer=answer, position=position
+        )
+    types: dict[str, list[ContainerType]] = {}
+    for position, (kind, code, name, answer, fee) in enumerate(CONTAINER_TYPES, start=1):
+        types.setdefault(kind, []).append(
+            container_type_create(
+                stream=streams[kind],
+                code=code,
+                name=name,
+                request_answer=answer,
+                fee_pence=fee,
+                position=position,
+            )
+        )
+
+    container_service = services[CONTAINER_SERVICE]
+    current = container_service.current_form
+    updated = container_form_with_extra(current.definition) if current else None
+    if updated is not None:
+        form_publish(service=container_service, definition=updated)
+    waste_settings_set(
+        organisation=organisation,
+        missed_service=services[MISSED_SERVICE],
+        container_service=container_service,
+        assisted_service=services[ASSISTED_SERVICE],
+    )
+    for year in range(today.year - 1, today.year + 2):
+        collection_shifts_generate(organisation=organisation, year=year)
+
+    # Week A and week B: the refuse and recycling rounds alternate.
+    week_a = _monday_on_or_before(today - timedelta(days=400))
+    rounds: dict[tuple[int, str], Round] = {}
+    for weekday in range(5):
+        day_name = Weekday(weekday).label
+        for kind, every, offset in (
+            (StreamKind.REFUSE, 2, 0),
+            (StreamKind.RECYCLING, 2, 7),
+            (StreamKind.FOOD, 1, 0),
+            (StreamKind.GARDEN, 2, 7),
+        ):
+            rounds[(weekday, kind)] = round_create(
+                organisation=organisation,
+                name=f"{day_name} {streams[kind].name.lower()}",
+                streams=[streams[kind]],
+                weekday=weekday,
+                every_weeks=every,
+                anchor_date=week_a + timedelta(days=weekday + offset),
+                crew_team=crew_team,
+                vehicle=f"RCV {len(rounds) + 1:02d}",
+            )
+
+    residential = [home for home in homes if home.classification == PropertyClass.RESIDENTIAL]
+    stamp = timezone.now()
+    base = {"organisation_id": organisation.pk, "created_at": stamp, "updated_at": stamp}
+    services_rows: list[dict[str, Any]] = []
+    containers: list[dict[str, Any]] = []
+    # (round, property id) pairs, for the events.
+    collected: list[tuple[Round, int]] = []
+    for home in residential:
+        weekday = int(home.street_id) % 5 if home.street_id else rng.randrange(5)
+        assisted = rng.random() < ASSISTED_SHARE
+        kinds = [StreamKind.REFUSE, StreamKind.RECYCLING, StreamKind.FOOD]
+        if rng.random() < GARDEN_SHARE:
+            kinds.append(StreamKind.GARDEN)
+        for kind in kinds:
+            round_ = rounds[(weekday, kind)]
+            services_rows.append(
+                {
+                    **base,
+                    "property_id": home.pk,
+                    "stream_id": streams[kind].pk,
+                    "round_id": round_.pk,
+                    "assisted": assisted,
+                    "active_from": None,
+                    "active_to": None,
+                }
+            )
+            collected.append((round_, home.pk))
+            for container_type in types[kind]:
+                containers.append(
+                    {
+                        **base,
+                        "property_id": home.pk,
+                        "container_type_id": container_type.pk,
+                        "quantity": 1,
+                    }
+                )
+    _insert(PropertyService, services_rows)
+    _insert(Container, containers)
+
+    round_kinds = {round_.pk: kind for (_weekday, kind), round_ in rounds.items()}
+    # A year of events, up to yesterday.
+    shifts = shifts_for(organisation.pk)
+    start, end = today - timedelta(days=365), today - timedelta(days=1)
+    days_of: dict[int, list[date]] = {}
+    event_base = {
+        "organisation_id": organisation.pk,
+        "source": EventSource.DEMO.value,
+        "crew_id": None,
+        "note": "",
+        "external_id": None,
+    }
+    events: list[dict[str, Any]] = []
+    for round_ in rounds.values():
+        pattern = Pattern(
+            weekday=round_.weekday, every_weeks=round_.every_weeks, anchor=round_.anchor_date
+        )
+        days_of[round_.pk] = collection_dates(pattern, shifts, start, end)
+        for day in days_of[round_.pk]:
+            events.append(
+                {
+                    **event_base,
+                    "round_id": round_.pk,
+                    "property_id": None,
+                    "stream_id": streams[round_kinds[round_.pk]].pk,
+                    "date": day,
+                    "outcome": Outcome.COLLECTED.value,
+                    "recorded_at": _afternoon(day),
+                }
+            )
+    total_share = sum(share for _, share in EXCEPTIONS)
+    for round_, home_id in collected:
+        for day in days_of[round_.pk]:
+            draw = rng.random()
+            if draw >= total_share:
+                continue
+            events.append(
+                {
+                    **event_base,
+                    "round_id": round_.pk,
+                    "property_id": home_id,
+                    "stream_id": streams[round_kinds[round_.pk]].pk,
+                    "date": day,
+                    "outcome": _pick(draw),
+                    "recorded_at": _afternoon(day) - timedelta(hours=rng.randint(2, 8)),
+                }
+            )
+    _insert(CollectionEvent, events)
+    return {
+        "waste rounds": len(rounds),
+        "homes with collections": len(residential),
+        "collection events": len(events),
+    }
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one prepared statement: the ORM's `bulk_create` spends most of
+    its time building model instances, which these plain rows do not need."""
+    if not rows:
+        return
+    ops = connection.ops
+    columns = list(rows[0])
+    # Names from the model, quoted; the values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+
+    adapted: dict[Any, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        # The same few hundred days and times come again and again: adapt each once.
+        if isinstance(value, date):
+            if value not in adapted:
+                adapted[value] = (
+                    ops.adapt_datetimefield_value(value)
+                    if isinstance(value, datetime)
+                    else ops.adapt_datefield_value(value)
+                )
+            return adapted[value]
+        return value
+
+    with connection.cursor() as cursor:
+        for index in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql,
+                [[adapt(row[column]) for column in columns] for row in rows[index : index + BATCH]],
+            )
+
+
+def _pick(draw: float) -> str:
+    running = 0.0
+    for outcome, share in EXCEPTIONS:
+        running += share
+        if draw < running:
+            return outcome
+    return EXCEPTIONS[-1][0]
+
+
+def _afternoon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 15, 30, tzinfo=LONDON)
+
+
+def waste_demo_build(
+    *,
+    seed: int,
+    now: datetime,
+    organisations: dict[str, Organisation],
+    teams: dict[tuple[str, str], Team],
+    services: dict[str, Service],
+    homes: Sequence[Property],
+) -> str:
+    """What `demo.build` calls: the district's collections, crewed by the contractor."""
+    from borough.demo.people import CONTRACTOR, DISTRICT
+
+    counts = waste_demo_create(
+        seed=seed,
+        now=now,
+        organisation=organisations[DISTRICT],
+        crew_team=teams[(CONTRACTOR, "crews")],
+        services=services,
+        homes=homes,
+    )
+    return (
+        f"Set up {counts['waste rounds']} waste rounds for {counts['homes with collections']:,} "
+        f"homes, with {counts['collection events']:,} crew events."
+    )

@@ -1,0 +1,330 @@
+# ruff: noqa: RUF001
+"""Waste collections: streams, container types, rounds, each property's collections and
+containers, bank holiday shifts, crews' collection events, and the cases residents raise
+about them (missed collections, container requests).
+
+Every row is owned by the council that collects (`organisation`). How the dates are worked
+out is in `borough.waste.schedule`; the rules for reporting are in `borough.waste.services`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from borough.core.models import Organisation, Team, TenantOwned, TimeStampedModel
+
+
+class StreamKind(models.TextChoices):
+    REFUSE = "refuse", _("Refuse")
+    RECYCLING = "recycling", _("Recycling")
+    FOOD = "food", _("Food waste")
+    GARDEN = "garden", _("Garden waste")
+
+
+class Stream(TenantOwned, TimeStampedModel):
+    """A kind of waste collected separately, named as the council names it ("Rubbish")."""
+
+    kind = models.CharField(max_length=20, choices=StreamKind.choices)
+    name = models.CharField(max_length=100, help_text=_("What residents call it: Rubbish"))
+    # The value of the missed-collection service's "which bin" answer for this stream.
+    missed_answer = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text=_("The answer to the missed-collection form's bin question for this stream"),
+    )
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["organisation", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="waste_stream_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContainerType(TenantOwned, TimeStampedModel):
+    """A bin, box or caddy for a stream."""
+
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="container_types")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=100)
+    # The value of the container-request service's "what do you need" answer.
+    request_answer = models.CharField(max_length=60, blank=True)
+    # What a replacement or an extra one costs; the first containers for a new home are free.
+    fee_pence = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["organisation", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="waste_container_type_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+
+
+class Round(TenantOwned, TimeStampedModel):
+    """A crew and vehicle collecting some streams on one weekday, every `every_weeks` weeks,
+    in the weeks of `anchor_date` (a day the round collects)."""
+
+    name = models.CharField(max_length=100)
+    streams = models.ManyToManyField(Stream, related_name="rounds")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    every_weeks = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    anchor_date = models.DateField(help_text=_("A day this round collects on"))
+    crew_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="waste_rounds"
+    )
+    vehicle = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation", "weekday", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="waste_round_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.anchor_date
+            and self.weekday is not None
+            and self.anchor_date.weekday() != self.weekday
+        ):
+            raise ValidationError({"anchor_date": _("Enter a date on the round’s collection day")})
+
+
+class PropertyService(TenantOwned, TimeStampedModel):
+    """Which round collects a stream from a property (UPRN), from when until when."""
+
+    property = models.ForeignKey(
+        "places.Property", on_delete=models.CASCADE, related_name="waste_services"
+    )
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="property_services")
+    assisted = models.BooleanField(
+        default=False, help_text=_("The crew collects the bins from where they are kept")
+    )
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["property", "stream__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "stream"], name="waste_property_service_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.property_id} {self.stream} ({self.round})"
+
+
+class Container(TenantOwned, TimeStampedModel):
+    property = models.ForeignKey(
+        "places.Property", on_delete=models.CASCADE, related_name="waste_containers"
+    )
+    container_type = models.ForeignKey(ContainerType, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "container_type"], name="waste_container_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.container_type}"
+
+
+class CollectionShift(TenantOwned, TimeStampedModel):
+    """A collection day moved, usually by a bank holiday: every round of the organisation that
+    would collect on `original_date` collects on `new_date` instead. Generated from the bank
+    holidays (`services.collection_shifts_generate`) and editable."""
+
+    original_date = models.DateField()
+    new_date = models.DateField()
+    reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "original_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "original_date"], name="waste_shift_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_date} -> {self.new_date}"
+
+
+class Outcome(models.TextChoices):
+    COLLECTED = "collected", _("Collected")
+    NOT_PRESENTED = "not_presented", _("Bin not put out")
+    CONTAMINATED = "contaminated", _("Wrong items in the bin")
+    BLOCKED_ACCESS = "blocked_access", _("Crew could not get to the bin")
+    BIN_DAMAGED = "bin_damaged", _("Bin damaged")
+
+
+class EventSource(models.TextChoices):
+    FIELD = "field", _("Crew page")
+    IMPORT = "import", _("Import")
+    WEBHOOK = "webhook", _("Webhook")
+    DEMO = "demo", _("Demo data")
+
+
+class CollectionEvent(TenantOwned):
+    """What a crew recorded about a collection: at one property, or (with no property) for
+    the whole round that day."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
+    property = models.ForeignKey(
+        "places.Property",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waste_events",
+    )
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="+")
+    # The day of the collection as scheduled (after any bank holiday shift).
+    date = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    source = models.CharField(max_length=10, choices=EventSource.choices)
+    crew = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    # The sender's id for the event, so that an import or webhook sent twice records it once.
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-recorded_at"]
+        indexes = [
+            models.Index(fields=["property", "stream", "date"]),
+            models.Index(fields=["round", "date"]),
+            models.Index(fields=["organisation", "date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"], name="waste_event_unique_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.round} {self.outcome}"
+
+
+class WasteSettings(TenantOwned, TimeStampedModel):
+    """A council's waste settings: which catalogue services take the cases, and the window
+    for reporting a missed collection."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="waste_settings"
+    )
+    missed_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    container_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assisted_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Crews finish by this time: a missed collection can be reported from then on the day.
+    report_from = models.TimeField(default=time(16, 0))
+    # ... until the end of this many working days after the collection day.
+    report_working_days = models.PositiveSmallIntegerField(default=2)
+    # Which question of each service's form the waste pages answer, over the defaults in
+    # `services.DEFAULT_FORM_ANSWERS`: {"missed": {"stream": "bin_type", ...}, ...}.
+    form_answers = models.JSONField(default=dict, blank=True)
+    # Shared secret of the crews' webhook (HMAC-SHA256); empty turns the webhook off.
+    webhook_secret = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name_plural = "waste settings"
+
+    def __str__(self) -> str:
+        return f"Waste settings of {self.organisation_id}"
+
+
+class MissedCollection(TenantOwned):
+    """A missed collection reported on the waste pages; its case is the work item."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="missed")
+    property = models.ForeignKey("places.Property", on_delete=models.CASCADE, related_name="+")
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="missed")
+    collection_date = models.DateField()
+    assisted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "stream", "collection_date"], name="waste_missed_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stream} {self.collection_date}"
+
+
+class RequestKind(models.TextChoices):
+    NEW = "new", _("New")
+    REPLACEMENT = "replacement", _("Replacement")
+    EXTRA = "extra", _("Extra")
+
+
+class ContainerRequest(TenantOwned):
+    """A request for a container; its case is the delivery work item."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="container_request"
+    )
+    property = models.ForeignKey("places.Property", on_delete=models.CASCADE, related_name="+")
+    container_type = models.ForeignKey(ContainerType, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    fee_pence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.container_type} ({self.kind})"
+
+    @builtins.property
+    def fee_text(self) -> str:
+        pounds, pence = divmod(self.fee_pence, 100)
+        return f"£{pounds:,}" if pence == 0 else f"£{pounds:,}.{pence:02d}"

@@ -1,0 +1,468 @@
+"""Reads of the waste data shared by the resident pages, the back office, the crews' page,
+the import and the benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+from borough.cases.models import CLOSED_STATUSES, Case
+from borough.cases.selectors import cases_visible_to_staff
+from borough.core.models import Organisation, Role
+from borough.core.tenancy import staff_organisations, staff_teams
+from borough.core.timetext import LONDON, clock_text
+from borough.core.workingdays import add_working_days
+from borough.places.models import Property
+from borough.waste.models import (
+    CollectionEvent,
+    CollectionShift,
+    Container,
+    ContainerRequest,
+    ContainerType,
+    MissedCollection,
+    Outcome,
+    PropertyService,
+    Round,
+    WasteSettings,
+)
+from borough.waste.schedule import Pattern, last_collection, next_collections
+
+# Who may record collections on the crews' page: in the round's organisation, or any member
+# of the round's crew team (which may belong to a contractor).
+CREW_ROLES = {
+    Role.FIELD_OFFICER.value,
+    Role.TEAM_LEADER.value,
+    Role.ADMINISTRATOR.value,
+    Role.CONTRACTOR.value,
+}
+# Who may see the waste back office (every staff role but contractors).
+OFFICE_ROLES = {role.value for role in Role} - {Role.CONTRACTOR}
+
+
+def day_text(day: date) -> str:
+    """Monday 5 January 2026."""
+    return dateformat.format(day, "l j F Y")
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    return timezone.localtime(now or timezone.now(), LONDON)
+
+
+def shifts_for(organisation_id: int) -> dict[date, date]:
+    return dict(
+        CollectionShift.objects.filter(organisation_id=organisation_id).values_list(
+            "original_date", "new_date"
+        )
+    )
+
+
+def pattern_for(service: PropertyService) -> Pattern:
+    round_ = service.round
+    return Pattern(
+        weekday=round_.weekday,
+        every_weeks=round_.every_weeks,
+        anchor=round_.anchor_date,
+        active_from=service.active_from,
+        active_to=service.active_to,
+    )
+
+
+def property_services(prop: Property) -> list[PropertyService]:
+    return list(
+        PropertyService.objects.filter(property=prop, round__is_active=True)
+        .select_related("stream", "round", "organisation")
+        .order_by("stream__position", "stream__name")
+    )
+
+
+@dataclass
+class StreamDays:
+    service: PropertyService
+    next_dates: list[date]
+    last_date: date | None
+    last_event: CollectionEvent | None
+    containers: list[Container] = field(default_factory=list)
+
+    @property
+    def stream(self) -> Any:
+        return self.service.stream
+
+    @property
+    def frequency_text(self) -> str:
+        weeks = self.service.round.every_weeks
+        if weeks == 1:
+            return _("Every week")
+        return _("Every %(weeks)s weeks") % {"weeks": weeks}
+
+    @property
+    def next_text(self) -> str:
+        return day_text(self.next_dates[0]) if self.next_dates else ""
+
+    @property
+    def last_text(self) -> str:
+        return day_text(self.last_date) if self.last_date else ""
+
+
+@dataclass
+class BinDays:
+    prop: Property
+    organisation: Organisation
+    streams: list[StreamDays]
+    settings: WasteSettings | None
+
+
+def waste_settings_for(organisation: Organisation) -> WasteSettings | None:
+    return WasteSettings.objects.filter(organisation=organisation).first()
+
+
+def bin_days(*, prop: Property, today: date, count: int = 3) -> BinDays | None:
+    """Each stream's next `count` collections and its last one, with what the crew recorded;
+    None when no round collects from the property."""
+    services = property_services(prop)
+    if not services:
+        return None
+    organisation = services[0].organisation
+    shifts = shifts_for(organisation.pk)
+    containers: dict[int, list[Container]] = {}
+    for container in Container.objects.filter(property=prop).select_related("container_type"):
+        containers.setdefault(container.container_type.stream_id, []).append(container)
+    streams = []
+    for service in services:
+        pattern = pattern_for(service)
+        last = last_collection(pattern, shifts, today - timedelta(days=1))
+        upcoming = next_collections(pattern, shifts, today, count)
+        # Today's collection counts as the last once the crew has recorded it.
+        event_days = [day for day in (last, today if today in upcoming else None) if day]
+        event = (
+            CollectionEvent.objects.filter(
+                Q(property=prop) | Q(property__isnull=True, round=service.round),
+                stream=service.stream,
+                date__in=event_days,
+            )
+            .order_by("-date", "-recorded_at")
+            .first()
+        )
+        if event is not None and event.date == today:
+            last, upcoming = today, [day for day in upcoming if day != today]
+        streams.append(
+            StreamDays(
+                service=service,
+                next_dates=upcoming,
+                last_date=last,
+                last_event=event if event is not None and event.date == last else None,
+                containers=containers.get(service.stream_id, []),
+            )
+        )
+    return BinDays(
+        prop=prop,
+        organisation=organisation,
+        streams=streams,
+        settings=waste_settings_for(organisation),
+    )
+
+
+# -- Missed collections ---------------------------------------------------------------------
+
+
+class MissedRefusal(StrEnum):
+    NOT_DUE = "not_due"
+    TOO_LATE = "too_late"
+    NOT_PRESENTED = "not_presented"
+    CONTAMINATED = "contaminated"
+    ALREADY_REPORTED = "already_reported"
+    NOT_SET_UP = "not_set_up"
+
+
+@dataclass
+class MissedCheck:
+    service: PropertyService
+    collection_date: date | None
+    refusal: MissedRefusal | None = None
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def stream(self) -> Any:
+        return self.service.stream
+
+
+def report_window(collection_date: date, settings: WasteSettings) -> tuple[datetime, datetime]:
+    """When a missed collection on `collection_date` can be reported: from the time crews
+    finish that day until the end of the `report_working_days`th working day after it."""
+    opens = datetime.combine(collection_date, settings.report_from, LONDON)
+    last_day = add_working_days(collection_date, settings.report_working_days)
+    closes = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), LONDON)
+    return opens, closes
+
+
+def missed_collection_check(
+    *,
+    service: PropertyService,
+    now: datetime,
+    settings: WasteSettings | None,
+    shifts: dict[date, date],
+) -> MissedCheck:
+    """Whether a missed collection of `service`'s stream can be reported at `now`, and if not,
+    why not (in words for the resident)."""
+    local = local_now(now)
+    today = local.date()
+    pattern = pattern_for(service)
+    name = service.stream.name.lower()
+    if settings is None or settings.missed_service_id is None:
+        return MissedCheck(
+            service,
+            None,
+            MissedRefusal.NOT_SET_UP,
+            _("You cannot report a missed collection online. Contact the council."),
+        )
+    last = last_collection(pattern, shifts, today)
+    upcoming = next_collections(pattern, shifts, today + timedelta(days=1), 1)
+    next_words = (
+        _("Your next %(stream)s collection is on %(day)s.")
+        % {"stream": name, "day": day_text(upcoming[0])}
+        if upcoming
+        else ""
+    )
+    if last is None:
+        return MissedCheck(
+            service,
+            None,
+            MissedRefusal.NOT_DUE,
+            (
+                _("Your %(stream)s collection is not due yet.") % {"stream": name}
+                + " "
+                + next_words
+            ).strip(),
+        )
+    opens, closes = report_window(last, settings)
+    if local < opens:
+        return MissedCheck(
+            service,
+            last,
+            MissedRefusal.NOT_DUE,
+            _(
+                "Your %(stream)s collection is today. Crews work until %(time)s: you can "
+                "report a missed collection from %(time)s today."
+            )
+            % {"stream": name, "time": clock_text(opens)},
+        )
+    if local >= closes:
+        return MissedCheck(
+            service,
+            last,
+            MissedRefusal.TOO_LATE,
+            (
+                _(
+                    "It is too late to report a missed %(stream)s collection for "
+                    "%(day)s. You need to report it within %(count)s working days."
+                )
+                % {"stream": name, "day": day_text(last), "count": settings.report_working_days}
+                + " "
+                + next_words
+            ).strip(),
+        )
+    event = (
+        CollectionEvent.objects.filter(property=service.property, stream=service.stream, date=last)
+        .order_by("-recorded_at")
+        .first()
+    )
+    if event is not None and event.outcome == Outcome.NOT_PRESENTED:
+        return MissedCheck(
+            service,
+            last,
+            MissedRefusal.NOT_PRESENTED,
+            (
+                _(
+                    "Our crew recorded that your %(stream)s bin was not put out for "
+                    "collection on %(day)s, so we will not come back for it."
+                )
+                % {"stream": name, "day": day_text(last)}
+                + " "
+                + next_words
+            ).strip(),
+        )
+    if event is not None and event.outcome == Outcome.CONTAMINATED:
+        return MissedCheck(
+            service,
+            last,
+            MissedRefusal.CONTAMINATED,
+            (
+                _(
+                    "Our crew did not empty your %(stream)s bin on %(day)s because it had the "
+                    "wrong things in it. Take them out before your next collection."
+                )
+                % {"stream": name, "day": day_text(last)}
+                + " "
+                + next_words
+            ).strip(),
+        )
+    if MissedCollection.objects.filter(
+        property=service.property, stream=service.stream, collection_date=last
+    ).exists():
+        return MissedCheck(
+            service,
+            last,
+            MissedRefusal.ALREADY_REPORTED,
+            _("A missed collection has already been reported for this address"),
+        )
+    return MissedCheck(service, last)
+
+
+def missed_collection_checks(*, prop: Property, now: datetime) -> list[MissedCheck]:
+    services = property_services(prop)
+    if not services:
+        return []
+    organisation = services[0].organisation
+    settings = waste_settings_for(organisation)
+    shifts = shifts_for(organisation.pk)
+    return [
+        missed_collection_check(service=service, now=now, settings=settings, shifts=shifts)
+        for service in services
+    ]
+
+
+# -- Containers -----------------------------------------------------------------------------
+
+
+def container_types_for(prop: Property) -> list[ContainerType]:
+    """The containers the property can ask for: those of the streams collected there."""
+    streams = PropertyService.objects.filter(property=prop).values("stream_id")
+    return list(ContainerType.objects.filter(stream_id__in=streams).order_by("position", "name"))
+
+
+def container_request_open(
+    *, prop: Property, container_type: ContainerType
+) -> ContainerRequest | None:
+    return (
+        ContainerRequest.objects.filter(property=prop, container_type=container_type)
+        .exclude(case__status__in=CLOSED_STATUSES)
+        .first()
+    )
+
+
+# -- Staff ------------------------------------------------------------------------------------
+
+
+def waste_organisations_for_staff(*, user: Any) -> QuerySet[Organisation]:
+    """The organisations whose waste back office `user` may see."""
+    return staff_organisations(user, roles=OFFICE_ROLES).filter(
+        id__in=Round.objects.values("organisation_id")
+    )
+
+
+def rounds_for_crew(*, user: Any) -> QuerySet[Round]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Round.objects.none()
+    return (
+        Round.objects.filter(is_active=True)
+        .filter(
+            Q(crew_team__in=staff_teams(user))
+            | Q(organisation__in=staff_organisations(user, roles=CREW_ROLES))
+        )
+        .distinct()
+        .order_by("weekday", "name")
+    )
+
+
+def round_for_crew(*, user: Any, round_id: object) -> Round | None:
+    try:
+        pk = int(str(round_id))
+    except ValueError:
+        return None
+    return rounds_for_crew(user=user).filter(pk=pk).first()
+
+
+def round_properties_on(*, round_: Round, day: date) -> list[PropertyService]:
+    """The properties a round collects from on `day` (empty when it does not collect then)."""
+    shifts = shifts_for(round_.organisation_id)
+    services = (
+        PropertyService.objects.filter(round=round_)
+        .select_related("property", "stream", "round")
+        .order_by("property__street_name", "property__paon", "property__saon", "stream__position")
+    )
+    return [
+        service
+        for service in services
+        if day in next_collections(pattern_for(service), shifts, day, 1)
+    ]
+
+
+@dataclass(frozen=True)
+class RoundCount:
+    round: Round
+    reported: int
+    open: int
+
+
+def missed_by_round(*, organisation: Organisation, since: date) -> list[RoundCount]:
+    counts = (
+        MissedCollection.objects.filter(organisation=organisation, collection_date__gte=since)
+        .values("round_id")
+        .annotate(
+            reported=Count("id"),
+            open=Count("id", filter=~Q(case__status__in=CLOSED_STATUSES)),
+        )
+    )
+    by_round: dict[int, dict[str, int]] = {
+        row["round_id"]: {"reported": row["reported"], "open": row["open"]} for row in counts
+    }
+    return [
+        RoundCount(
+            round=round_,
+            reported=by_round.get(round_.pk, {}).get("reported", 0),
+            open=by_round.get(round_.pk, {}).get("open", 0),
+        )
+        for round_ in Round.objects.filter(organisation=organisation).order_by("weekday", "name")
+    ]
+
+
+def missed_open_for_staff(*, user: Any, organisation: Organisation) -> list[MissedCollection]:
+    visible = cases_visible_to_staff(user=user).exclude(status__in=CLOSED_STATUSES)
+    return list(
+        MissedCollection.objects.filter(organisation=organisation, case__in=visible)
+        .select_related("case", "property", "stream", "round")
+        .order_by("-assisted", "collection_date")[:200]
+    )
+
+
+def crew_reports(*, organisation: Organisation, since: date) -> list[CollectionEvent]:
+    """What crews recorded other than "collected", latest first."""
+    return list(
+        CollectionEvent.objects.filter(organisation=organisation, date__gte=since)
+        .exclude(outcome=Outcome.COLLECTED)
+        .select_related("round", "property", "stream")
+        .order_by("-date", "-recorded_at")[:200]
+    )
+
+
+def container_requests_open_for_staff(
+    *, user: Any, organisation: Organisation
+) -> list[ContainerRequest]:
+    visible = cases_visible_to_staff(user=user).exclude(status__in=CLOSED_STATUSES)
+    return list(
+        ContainerRequest.objects.filter(organisation=organisation, case__in=visible)
+        .select_related("case", "property", "container_type")
+        .order_by("created_at")[:200]
+    )
+
+
+def assisted_applications_open_for_staff(*, user: Any, organisation: Organisation) -> list[Case]:
+    settings = waste_settings_for(organisation)
+    if settings is None or settings.assisted_service_id is None:
+        return []
+    return list(
+        cases_visible_to_staff(user=user)
+        .filter(service_id=settings.assisted_service_id)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("property")
+        .order_by("created_at")[:200]
+    )

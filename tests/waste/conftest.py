@@ -1,0 +1,191 @@
+"""A council's waste set-up, built through the real services: the demo's three catalogue
+services (missed bin, container, assisted collection), streams, containers, Monday rounds
+(rubbish and recycling every 2 weeks in alternate weeks, food every week) and a Friday
+rubbish round, and the bank holiday shifts of 2025 to 2027."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from borough.catalogue.models import Service
+from borough.catalogue.services import form_publish, service_create
+from borough.core.models import Organisation, Team
+from borough.core.timetext import LONDON
+from borough.demo.services import SERVICES
+from borough.places.models import Property
+from borough.waste.demo import container_form_with_extra
+from borough.waste.models import ContainerType, Round, Stream
+from borough.waste.services import (
+    collection_shifts_generate,
+    container_set,
+    container_type_create,
+    property_service_set,
+    round_create,
+    stream_create,
+    waste_settings_set,
+)
+
+# Monday rounds: rubbish in the weeks of 5 January 2026, recycling in the others.
+REFUSE_ANCHOR = date(2026, 1, 5)
+RECYCLING_ANCHOR = date(2026, 1, 12)
+
+
+def london(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=LONDON)  # type: ignore[misc]
+
+
+@dataclass
+class Waste:
+    organisation: Organisation
+    team: Team
+    crew: Team
+    missed: Service
+    container: Service
+    assisted: Service
+    streams: dict[str, Stream]
+    types: dict[str, ContainerType]
+    rounds: dict[str, Round]
+    home: Property
+    friday_home: Property
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add_home(self, make_property: Callable[..., Property], **kw: Any) -> Property:
+        prop = make_property(**kw)
+        for kind in ("refuse", "recycling", "food"):
+            property_service_set(
+                prop=prop, stream=self.streams[kind], round_=self.rounds[f"monday-{kind}"]
+            )
+        return prop
+
+
+def _service(district: Organisation, team: Team, code: str) -> Service:
+    spec = next(spec for spec in SERVICES if spec.code == code)
+    return service_create(organisation=district, default_team=team, **spec.service_create_kwargs())
+
+
+@pytest.fixture
+def waste(district, make_team, make_property) -> Waste:
+    return waste_build(district, make_team, make_property)
+
+
+def waste_build(
+    district: Organisation,
+    make_team: Callable[..., Team],
+    make_property: Callable[..., Property],
+) -> Waste:
+    team = make_team(district, "Waste")
+    crew = make_team(district, "Crews")
+    missed = _service(district, team, "report-missed-bin")
+    container = _service(district, team, "request-container")
+    updated = container_form_with_extra(container.current_form.definition)
+    assert updated is not None
+    form_publish(service=container, definition=updated)
+    assisted = _service(district, team, "apply-assisted-collection")
+
+    streams = {
+        "refuse": stream_create(
+            organisation=district,
+            kind="refuse",
+            name="Rubbish",
+            missed_answer="rubbish",
+            position=1,
+        ),
+        "recycling": stream_create(
+            organisation=district,
+            kind="recycling",
+            name="Recycling",
+            missed_answer="recycling",
+            position=2,
+        ),
+        "food": stream_create(
+            organisation=district, kind="food", name="Food waste", missed_answer="food", position=3
+        ),
+    }
+    types = {
+        "rubbish-bin": container_type_create(
+            stream=streams["refuse"],
+            code="rubbish-bin",
+            name="Rubbish bin",
+            request_answer="rubbish_bin",
+            fee_pence=2500,
+        ),
+        "food-caddy": container_type_create(
+            stream=streams["food"],
+            code="food-caddy",
+            name="Food waste caddy",
+            request_answer="food_caddy",
+            fee_pence=0,
+        ),
+    }
+    rounds = {
+        "monday-refuse": round_create(
+            organisation=district,
+            name="Monday rubbish",
+            streams=[streams["refuse"]],
+            weekday=0,
+            every_weeks=2,
+            anchor_date=REFUSE_ANCHOR,
+            crew_team=crew,
+            vehicle="RCV 01",
+        ),
+        "monday-recycling": round_create(
+            organisation=district,
+            name="Monday recycling",
+            streams=[streams["recycling"]],
+            weekday=0,
+            every_weeks=2,
+            anchor_date=RECYCLING_ANCHOR,
+            crew_team=crew,
+        ),
+        "monday-food": round_create(
+            organisation=district,
+            name="Monday food",
+            streams=[streams["food"]],
+            weekday=0,
+            every_weeks=1,
+            anchor_date=REFUSE_ANCHOR,
+            crew_team=crew,
+        ),
+        "friday-refuse": round_create(
+            organisation=district,
+            name="Friday rubbish",
+            streams=[streams["refuse"]],
+            weekday=4,
+            every_weeks=1,
+            anchor_date=date(2026, 1, 9),
+            crew_team=crew,
+        ),
+    }
+    waste_settings_set(
+        organisation=district,
+        missed_service=missed,
+        container_service=container,
+        assisted_service=assisted,
+    )
+    for year in (2025, 2026, 2027):
+        collection_shifts_generate(organisation=district, year=year)
+    area = Waste(
+        organisation=district,
+        team=team,
+        crew=crew,
+        missed=missed,
+        container=container,
+        assisted=assisted,
+        streams=streams,
+        types=types,
+        rounds=rounds,
+        home=make_property(paon="1", street_name="High West Street", postcode="DT1 1UZ"),
+        friday_home=make_property(paon="9", street_name="South Street", postcode="DT1 1DE"),
+    )
+    for kind in ("refuse", "recycling", "food"):
+        property_service_set(prop=area.home, stream=streams[kind], round_=rounds[f"monday-{kind}"])
+    container_set(prop=area.home, container_type=types["rubbish-bin"], quantity=1)
+    property_service_set(
+        prop=area.friday_home, stream=streams["refuse"], round_=rounds["friday-refuse"]
+    )
+    return area

@@ -1,0 +1,70 @@
+"""The demo's waste collections, built on a few homes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from borough.catalogue.services import service_create
+from borough.demo.services import SERVICES
+from borough.places.models import PropertyClass
+from borough.waste.demo import waste_demo_create
+from borough.waste.models import (
+    CollectionEvent,
+    CollectionShift,
+    Container,
+    Outcome,
+    PropertyService,
+    Round,
+    WasteSettings,
+)
+from borough.waste.selectors import bin_days
+from tests.waste.conftest import london
+
+
+def test_the_demo_gives_every_home_its_rounds_and_a_year_of_events(
+    district, make_team, make_property
+):
+    team = make_team(district, "Waste")
+    crew = make_team(district, "Crews")
+    services = {
+        spec.code: service_create(
+            organisation=district, default_team=team, **spec.service_create_kwargs()
+        )
+        for spec in SERVICES
+        if spec.code in ("report-missed-bin", "request-container", "apply-assisted-collection")
+    }
+    homes = [make_property(paon=str(n)) for n in range(1, 41)]
+    shop = make_property(paon="Shop", classification=PropertyClass.COMMERCIAL)
+    now = london(2026, 3, 4, 12, 0)
+    counts = waste_demo_create(
+        seed=7,
+        now=now,
+        organisation=district,
+        crew_team=crew,
+        services=services,
+        homes=[*homes, shop],
+    )
+    assert Round.objects.filter(organisation=district).count() == 20 == counts["waste rounds"]
+    assert counts["homes with collections"] == 40
+    for home in homes:
+        kinds = set(
+            PropertyService.objects.filter(property=home).values_list("stream__kind", flat=True)
+        )
+        assert {"refuse", "recycling", "food"} <= kinds
+    assert not PropertyService.objects.filter(property=shop).exists()
+    assert Container.objects.filter(property=homes[0]).count() >= 4
+    events = CollectionEvent.objects.filter(organisation=district)
+    assert events.count() == counts["collection events"]
+    first, last = events.order_by("date").first(), events.order_by("date").last()
+    assert first.date >= (now - timedelta(days=365)).date()
+    assert last.date < now.date()
+    # Each round's day recorded as collected, and some homes' bins not put out.
+    assert events.filter(property__isnull=True, outcome=Outcome.COLLECTED).count() > 400
+    assert events.filter(outcome=Outcome.NOT_PRESENTED).exists()
+    assert CollectionShift.objects.filter(organisation=district).count() > 20
+    settings = WasteSettings.objects.get(organisation=district)
+    assert settings.missed_service == services["report-missed-bin"]
+    form = services["request-container"].current_form
+    assert form.version == 2
+    days = bin_days(prop=homes[0], today=now.date())
+    assert days is not None and all(stream.next_dates for stream in days.streams)
