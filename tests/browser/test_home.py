@@ -1,5 +1,7 @@
 """The home page in a real browser, with and without JavaScript."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, axe_violations
 
 
@@ -12,8 +14,8 @@ def test_home_page_lists_services_and_passes_axe(live_server, page, district, ma
     )
     page.goto(live_server.url + "/")
     assert page.title().startswith("Council services")
-    assert page.get_by_role("heading", name="Street problems").is_visible()
-    assert page.get_by_text("Report fly-tipping").is_visible()
+    expect(page.get_by_role("heading", name="Street problems")).to_be_visible()
+    expect(page.get_by_text("Report fly-tipping")).to_be_visible()
     # GOV.UK Frontend's JavaScript started.
     assert "govuk-frontend-supported" in (page.locator("body").get_attribute("class") or "")
     assert_accessible(page)
@@ -22,7 +24,7 @@ def test_home_page_lists_services_and_passes_axe(live_server, page, district, ma
 def test_home_page_without_javascript(live_server, page_without_js, district, make_service):
     make_service(district, name="Report graffiti", group="Street problems")
     page_without_js.goto(live_server.url + "/")
-    assert page_without_js.get_by_text("Report graffiti").is_visible()
+    expect(page_without_js.get_by_text("Report graffiti")).to_be_visible()
     assert_accessible(page_without_js)
 
 

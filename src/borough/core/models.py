@@ -6,6 +6,14 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from borough.core.branding import (
+    colour_contrast_validate,
+    footer_link_validate,
+    logo_url_validate,
+    logo_validate,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -26,7 +34,7 @@ class OrganisationKind(models.TextChoices):
 
 COUNCIL_KINDS = (OrganisationKind.UNITARY, OrganisationKind.COUNTY, OrganisationKind.DISTRICT)
 
-hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d70b8")
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d70b8"))
 
 
 class Organisation(TimeStampedModel):
@@ -42,9 +50,37 @@ class Organisation(TimeStampedModel):
     )
     # The area it serves, as a GeoJSON Polygon or MultiPolygon geometry (WGS84).
     boundary = models.JSONField(null=True, blank=True)
-    # Branding: shown in the Generic header and emails.
-    brand_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
-    logo_url = models.CharField(max_length=300, blank=True)
+    # Branding: shown in the Generic header and emails; see docs/branding.md.
+    # The header's background, under white text: at least 4.5:1 against white.
+    brand_colour = models.CharField(
+        "header colour",
+        max_length=7,
+        default="#1d70b8",
+        validators=[hex_colour, colour_contrast_validate],
+    )
+    # The colour of links on the page's white background: at least 4.5:1 against white.
+    link_colour = models.CharField(
+        max_length=7, default="#1d70b8", validators=[hex_colour, colour_contrast_validate]
+    )
+    # The name in the header and footer; the organisation's name when blank.
+    display_name = models.CharField(max_length=200, blank=True)
+    # A logo uploaded by an administrator: PNG or JPEG only (never SVG, which can carry script).
+    logo = models.ImageField(upload_to="branding/", blank=True, validators=[logo_validate])
+    # Or a logo the deployment ships: a static path ("branding/wessex.png") or an https URL.
+    logo_url = models.CharField(max_length=300, blank=True, validators=[logo_url_validate])
+    # Footer links: a path on this site ("/accessibility") or an https URL.
+    contact_url = models.CharField(
+        "contact link", max_length=300, blank=True, validators=[footer_link_validate]
+    )
+    accessibility_url = models.CharField(
+        "accessibility statement link",
+        max_length=300,
+        blank=True,
+        validators=[footer_link_validate],
+    )
+    privacy_url = models.CharField(
+        "privacy notice link", max_length=300, blank=True, validators=[footer_link_validate]
+    )
     website = models.URLField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)

@@ -83,6 +83,19 @@ class Heartbeat:
 # Periodic jobs: (name, the setting holding its interval in seconds, the task to enqueue).
 PERIODIC_JOBS = [
     ("cases.sla_check", "SLA_CHECK_SECONDS", "borough.cases.tasks.sla_check"),
+    ("portal.uploads_sweep", "UPLOAD_SWEEP_SECONDS", "borough.portal.tasks.uploads_sweep_run"),
+    # Residents' saved forms older than 30 days: the same housekeeping interval as uploads.
+    (
+        "portal.saved_journeys_clear",
+        "UPLOAD_SWEEP_SECONDS",
+        "borough.portal.tasks.saved_journeys_clear",
+    ),
+    ("dispatch.sweep", "DISPATCH_SWEEP_SECONDS", "borough.dispatch.tasks.dispatch_sweep"),
+    (
+        "payments.reconcile",
+        "PAYMENT_RECONCILE_SECONDS",
+        "borough.payments.tasks.payments_reconcile_run",
+    ),
 ]
 # The scheduler looks for due jobs at least this often (seconds).
 SCHEDULER_TICK_SECONDS = 30.0
