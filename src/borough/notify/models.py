@@ -18,10 +18,13 @@ class NotificationKind(models.TextChoices):
     MARKED_DUPLICATE = "marked_duplicate", "Marked as duplicate"
     ASSIGNED_TO_YOU = "assigned_to_you", "Assigned to you"
     TRANSFERRED_TO_TEAM = "transferred_to_team", "Transferred to team"
+    SLA_BREACHED = "sla_breached", "Past its target time"
 
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    # Claimed by a worker that is sending it now (see `notify.services.notification_claim`).
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     # The follower unsubscribed before the email went: it is never sent.
@@ -54,7 +57,12 @@ class Notification(TenantOwned):
     status = models.CharField(
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
+    # Attempts started: each claim adds one, before the email is handed to the server.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The worker that claimed it last: when, and the secret that lets only that worker record
+    # the outcome. A claim older than `CLAIM_TIMEOUT` may be taken over (the worker died).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -156,6 +158,25 @@ def _reporter_and_followers(case: Case) -> list[Recipient]:
     return list(recipients.values())
 
 
+def _breach_recipients(event: CaseEvent, case: Case) -> list[Recipient]:
+    """Who hears that a case is past its target time: the team leaders of its team that the
+    escalation listed (in the event's data), then its assignee. Staff only, never the
+    resident; one entry per address; people no longer active are left out."""
+    leaders = [str(email).lower() for email in event.data.get("team_leaders") or []]
+    users = {
+        user.email.lower(): user for user in User.objects.filter(email__in=leaders, is_active=True)
+    }
+    recipients: dict[str, Recipient] = {}
+    for email in leaders:
+        if email in users and email not in recipients:
+            recipients[email] = Recipient(email=email, user=users[email], role="staff")
+    assignee = case.assignee
+    if assignee is not None and assignee.is_active and assignee.email:
+        email = assignee.email.lower()
+        recipients.setdefault(email, Recipient(email=email, user=assignee, role="staff"))
+    return list(recipients.values())
+
+
 def _plan(event: CaseEvent, case: Case) -> tuple[str, list[Recipient]] | None:
     """The kind of notification `event` causes and who gets it; None for no email."""
     if event.kind == EventKind.CREATED:
@@ -174,6 +195,9 @@ def _plan(event: CaseEvent, case: Case) -> tuple[str, list[Recipient]] | None:
         return NotificationKind.TRANSFERRED_TO_TEAM, [
             Recipient(email=team.email.lower(), role="staff")
         ]
+    if event.kind == EventKind.SLA_BREACHED:
+        recipients = _breach_recipients(event, case)
+        return (NotificationKind.SLA_BREACHED, recipients) if recipients else None
     if event.kind in PUBLIC_EVENT_KINDS and event.public:
         return PUBLIC_EVENT_KINDS[event.kind], _reporter_and_followers(case)
     # Internal notes and every other private event: no email.
@@ -205,7 +229,9 @@ def _context(event: CaseEvent, case: Case, recipient: Recipient) -> dict[str, An
         "noun": display.kind_noun(service),
         "sla": display.sla_text(service),
         "message": event.body,
-        "status": _status_label(event.data.get("status")),
+        # The council's own name for the status, when staff chose one ("Crew booked").
+        "status": str(event.data.get("status_label") or "")
+        or _status_label(event.data.get("status")),
         "case_url": case_url(case),
         "site_url": site_url("/"),
         "unsubscribe_url": unsubscribe_url(recipient.unsubscribe_token)
@@ -217,6 +243,12 @@ def _context(event: CaseEvent, case: Case, recipient: Recipient) -> dict[str, An
     if recipient.role == "staff":
         context["team"] = case.team
         context["due"] = when_text(case.sla_due_at) if case.sla_due_at else ""
+        context["is_assignee"] = bool(
+            recipient.user is not None and case.assignee_id == recipient.user.pk
+        )
+        if event.kind == EventKind.SLA_BREACHED and event.data.get("due"):
+            # The due time that passed (the case's may have moved on since).
+            context["due"] = when_text(datetime.fromisoformat(str(event.data["due"])))
         context["staff_url"] = site_url(
             reverse("backoffice:case", kwargs={"reference": case.reference})
         )
@@ -263,13 +295,17 @@ def notifications_for_event(event: CaseEvent) -> list[Notification]:
 # -- Delivery ---------------------------------------------------------------------------
 
 
-def _enqueue(notification_id: int, *, delay: timedelta | None = None) -> None:
+def _enqueue(notification_id: int, *, delay: timedelta | None = None, claim_token: str = "") -> str:
     from borough.notify.tasks import notification_send
 
     task = notification_send
     if delay is not None:
         task = task.using(run_after=timezone.now() + delay)
-    task.enqueue(notification_id=notification_id)
+    if claim_token:
+        result = task.enqueue(notification_id=notification_id, claim_token=claim_token)
+    else:
+        result = task.enqueue(notification_id=notification_id)
+    return str(result.id)
 
 
 def _can_delay() -> bool:
@@ -306,59 +342,193 @@ class Delivery:
     CANCELLED = "cancelled"
     FAILED = "failed"
     MISSING = "missing"
+    # Another worker holds a live claim on it: it is being sent right now.
+    IN_PROGRESS = "in progress"
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Send one notification, at most once however often it is called.
+# A claim older than this may be taken over: the worker that made it died (or hung) before it
+# could record what happened. Keep it well above the SMTP timeout (EMAIL_TIMEOUT).
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# A pending notification whose task never ran (the enqueue after commit failed) is sent by
+# `notifications_recover` once it is this old.
+PENDING_TIMEOUT = timedelta(minutes=10)
 
-    The row is locked while it is sent, so two workers given the same notification send it
-    once. A follower who unsubscribed before the email went is not sent it. A failure is
-    recorded (status failed, attempts, last_error) and, while attempts remain and the task
-    backend can delay a task, tried again later.
+# The statuses a worker may claim a notification from: waiting, or failed and being retried.
+CLAIMABLE = (NotificationStatus.PENDING, NotificationStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A worker's claim on one notification: only the holder of `token` records the outcome."""
+
+    notification: Notification
+    token: str
+    # The id of the watchdog task left with the claim, when the task backend can delay one.
+    watchdog_id: str = ""
+
+
+def _stale_claim(now: datetime) -> Q:
+    return Q(status=NotificationStatus.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT)
+
+
+def notification_claim(
+    *, notification_id: int, claim_token: str = "", now: datetime | None = None
+) -> Claim | str:
+    """Claim a notification for sending, in one short transaction: a `Claim`, or the
+    `Delivery` outcome that says why there is nothing to send.
+
+    The claim is a conditional UPDATE (status pending or failed, or a stale claim, becomes
+    sending), so of any number of workers given the same notification at once exactly one
+    gets it, on SQLite and PostgreSQL alike; the others are told it is in progress or sent.
+    With `claim_token` (a watchdog left by an earlier claim) only a stale claim made with that
+    token is taken over: a notification that was sent, or failed and rescheduled, is left.
     """
-    retry_in: timedelta | None = None
+    now = now or timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
-            .select_related("organisation")
-            .filter(pk=notification_id)
-            .first()
+            Notification.objects.select_related("organisation").filter(pk=notification_id).first()
         )
         if notification is None:
             return Delivery.MISSING
-        if notification.status == NotificationStatus.SENT:
-            return Delivery.ALREADY_SENT
-        if notification.status == NotificationStatus.CANCELLED:
-            return Delivery.CANCELLED
         if (
             notification.unsubscribe_token
+            and notification.status in CLAIMABLE
             and not CaseFollower.objects.filter(token=notification.unsubscribe_token).exists()
         ):
-            notification.status = NotificationStatus.CANCELLED
-            notification.save(update_fields=["status"])
-            return Delivery.CANCELLED
-        notification.attempts += 1
-        try:
-            _message(notification).send()
-        except Exception as error:
-            notification.status = NotificationStatus.FAILED
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            notification.save(update_fields=["status", "attempts", "last_error"])
-            logger.warning(
-                "notification failed",
-                extra={"notification": notification.pk, "attempts": notification.attempts},
+            # The follower unsubscribed before the email went.
+            Notification.objects.filter(pk=notification.pk, status__in=CLAIMABLE).update(
+                status=NotificationStatus.CANCELLED
             )
-            if notification.attempts < MAX_ATTEMPTS and _can_delay():
-                retry_in = RETRY_DELAYS[min(notification.attempts, len(RETRY_DELAYS)) - 1]
-        else:
-            notification.status = NotificationStatus.SENT
-            notification.sent_at = timezone.now()
-            notification.last_error = ""
-            notification.save(update_fields=["status", "attempts", "sent_at", "last_error"])
-            return Delivery.SENT
-    if retry_in is not None:
-        _enqueue(notification_id, delay=retry_in)
-    return Delivery.FAILED
+            return Delivery.CANCELLED
+        token = secrets.token_hex(16)
+        claimable = (
+            _stale_claim(now) & Q(claim_token=claim_token)
+            if claim_token
+            else Q(status__in=CLAIMABLE) | _stale_claim(now)
+        )
+        claimed = Notification.objects.filter(claimable, pk=notification.pk).update(
+            status=NotificationStatus.SENDING,
+            claimed_at=now,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
+            return _not_claimed(notification.pk)
+        notification.refresh_from_db(
+            fields=["status", "claimed_at", "claim_token", "attempts", "last_error"]
+        )
+        watchdog_id = ""
+        if _can_delay():
+            # The watchdog: should this worker die before it records the outcome, the claim
+            # is taken over (and the email sent) once it is stale. Enqueued with the claim.
+            watchdog_id = _enqueue(notification.pk, delay=CLAIM_TIMEOUT, claim_token=token)
+    return Claim(notification=notification, token=token, watchdog_id=watchdog_id)
+
+
+def _not_claimed(notification_id: int) -> str:
+    status = (
+        Notification.objects.filter(pk=notification_id).values_list("status", flat=True).first()
+    )
+    if status is None:
+        return Delivery.MISSING
+    if status == NotificationStatus.SENT:
+        return Delivery.ALREADY_SENT
+    if status == NotificationStatus.CANCELLED:
+        return Delivery.CANCELLED
+    if status == NotificationStatus.SENDING:
+        return Delivery.IN_PROGRESS
+    # Failed or pending again, but not for this watchdog's claim: another task has it.
+    return Delivery.FAILED if status == NotificationStatus.FAILED else Delivery.IN_PROGRESS
+
+
+def _record(claim: Claim, **fields: Any) -> bool:
+    """Write the outcome of a claimed send, only while the claim is still ours, and take
+    away the claim's watchdog: with the outcome recorded there is nothing left to recover."""
+    with transaction.atomic():
+        recorded = Notification.objects.filter(
+            pk=claim.notification.pk,
+            status=NotificationStatus.SENDING,
+            claim_token=claim.token,
+        ).update(**fields)
+        if recorded and claim.watchdog_id:
+            _watchdog_remove(claim.watchdog_id)
+        return bool(recorded)
+
+
+def _watchdog_remove(task_id: str) -> None:
+    """Delete a watchdog task that has not started, from the database task queue. Other task
+    backends keep it: when it runs it finds the notification finished and does nothing."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from borough.notify.tasks import notification_send
+
+    if isinstance(notification_send.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.READY).delete()
+
+
+def notification_deliver(
+    *, notification_id: int, claim_token: str = "", now: datetime | None = None
+) -> str:
+    """Send one notification, at most once however often (and by however many workers) it is
+    called: claim, send, record.
+
+    1. A short transaction claims the row (`notification_claim`) and commits.
+    2. The email goes to the email backend outside any transaction, so a slow SMTP server
+       holds no lock (on SQLite, no other writer waits for it).
+    3. A second short transaction records the outcome: sent, or failed (with `last_error`),
+       and while attempts remain and the task backend can delay a task, tried again later.
+
+    A worker that dies between 1 and 3 leaves the row `sending`; once the claim is older
+    than `CLAIM_TIMEOUT` it is taken over by the watchdog task left at claim time, or by
+    `notifications_recover`. That is the one case in which an email can go twice: when the
+    server took it but the worker died before it could say so.
+    """
+    claim = notification_claim(notification_id=notification_id, claim_token=claim_token, now=now)
+    if not isinstance(claim, Claim):
+        return claim
+    notification = claim.notification
+    try:
+        _message(notification).send()
+    except Exception as error:
+        _record(
+            claim,
+            status=NotificationStatus.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        logger.warning(
+            "notification failed",
+            extra={"notification": notification.pk, "attempts": notification.attempts},
+        )
+        if notification.attempts < MAX_ATTEMPTS and _can_delay():
+            _enqueue(
+                notification.pk,
+                delay=RETRY_DELAYS[min(notification.attempts, len(RETRY_DELAYS)) - 1],
+            )
+        return Delivery.FAILED
+    if not _record(claim, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""):
+        # Our claim went stale and another worker took it over while the server was slow.
+        logger.warning("notification claim lost", extra={"notification": notification.pk})
+    return Delivery.SENT
+
+
+def notifications_recover(*, now: datetime | None = None) -> list[int]:
+    """Send again what a worker dropped: notifications claimed longer ago than
+    `CLAIM_TIMEOUT` and never finished, and pending ones older than `PENDING_TIMEOUT` whose
+    task never ran. Enqueues a send for each (which claims it); returns their ids."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            _stale_claim(now)
+            | Q(status=NotificationStatus.PENDING, created_at__lte=now - PENDING_TIMEOUT)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for notification_id in ids:
+        _enqueue(notification_id)
+    return ids
 
 
 @transaction.atomic
