@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from borough.cases.models import Case, EventKind, Status
 from borough.cases.services import (
@@ -592,11 +594,14 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+def _png() -> bytes:
+    # A photo as Borough stores it (cases.images): the cleaned file is the same bytes.
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 100), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def test_attachments_are_listed_and_served_only_to_staff_who_may_view(
@@ -611,7 +616,10 @@ def test_attachments_are_listed_and_served_only_to_staff_who_may_view(
     client = signed_in(officer)
     html = page(client, case)
     url = f"/staff/cases/{case.reference}/attachments/{photo.pk}/"
-    assert f'href="{url}">bins.png</a>' in html
+    assert (
+        f'href="{url}"><img class="borough-attachment__thumbnail" src="{url}?size=thumbnail" '
+        'alt="" width="120"> bins.png</a>'
+    ) in html
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"

@@ -10,6 +10,7 @@ import re
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from borough.cases.models import Case, EventKind, Status
 from borough.contacts.models import Contact
@@ -41,8 +42,8 @@ def test_an_advisor_logs_a_phone_contact_that_needed_no_case(
 
     page.get_by_role("link", name="Contacts").click()
     assert page.url == live_server.url + "/staff/contacts/"
-    assert page.get_by_role("heading", name="Today's contacts").is_visible()
-    assert page.get_by_text("No contacts have been logged today.").is_visible()
+    expect(page.get_by_role("heading", name="Today's contacts")).to_be_visible()
+    expect(page.get_by_text("No contacts have been logged today.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Log a contact").click()
@@ -52,8 +53,8 @@ def test_an_advisor_logs_a_phone_contact_that_needed_no_case(
     # Nothing chosen: every error, linked to its question.
     page.get_by_role("button", name="Log contact").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Select how the resident got in touch").is_visible()
-    assert summary.get_by_role("link", name="Select the outcome of the contact").is_visible()
+    expect(summary.get_by_role("link", name="Select how the resident got in touch")).to_be_visible()
+    expect(summary.get_by_role("link", name="Select the outcome of the contact")).to_be_visible()
     assert page.title().startswith("Error: Log a contact")
     assert_accessible(page)
     assert Contact.objects.count() == 0
@@ -70,7 +71,7 @@ def test_an_advisor_logs_a_phone_contact_that_needed_no_case(
 
     assert page.url == live_server.url + "/staff/contacts/"
     assert "Contact logged" in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_role("cell", name="Told them when the tip will be cleared").is_visible()
+    expect(page.get_by_role("cell", name="Told them when the tip will be cleared")).to_be_visible()
     assert_accessible(page)
 
     contact = Contact.objects.get()
@@ -96,17 +97,15 @@ def test_staff_set_up_two_factor_authentication(
     officer = make_staff(world.team, "caseworker", email="casey@casterbridge.example")
     sign_in(page, live_server, officer)
     assert page.url.startswith(live_server.url + "/staff/two-factor/set-up/")
-    assert page.get_by_role("heading", name="Set up two-factor authentication").is_visible()
-    assert page.locator("svg.borough-qr").is_visible()
+    expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
+    expect(page.locator("svg.borough-qr")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill("12")
     page.get_by_role("button", name="Finish setting up").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="The code must be 6 digits")
-        .is_visible()
-    )
+    expect(
+        page.locator(".govuk-error-summary").get_by_role("link", name="The code must be 6 digits")
+    ).to_be_visible()
     assert_accessible(page)
 
     device = TOTPDevice.objects.get(user=officer)
@@ -125,18 +124,16 @@ def test_staff_set_up_two_factor_authentication(
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, officer)
     assert page.url.startswith(live_server.url + "/staff/two-factor/?next=")
-    assert page.get_by_role(
-        "heading", name="Enter the 6-digit code from your authenticator app"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Enter the 6-digit code from your authenticator app")
+    ).to_be_visible()
     page.get_by_label("Enter the 6-digit code from your authenticator app").fill("000001")
     page.get_by_role("button", name="Continue").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role(
+    expect(
+        page.locator(".govuk-error-summary").get_by_role(
             "link", name="The code is not correct. Check your authenticator app and try again."
         )
-        .is_visible()
-    )
+    ).to_be_visible()
     assert_accessible(page)
 
 
@@ -151,21 +148,21 @@ def test_an_auditor_searches_the_audit_trail(
     page.goto(f"{live_server.url}/staff/cases/{case.reference}/")
 
     page.get_by_role("link", name="Audit trail").click()
-    assert page.get_by_role("heading", name="Audit trail", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Audit trail", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Case reference").fill("nonsense")
     page.get_by_role("button", name="Search").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="Enter a case reference, like CDC-4827-3915")
-        .is_visible()
-    )
+    expect(
+        page.locator(".govuk-error-summary").get_by_role(
+            "link", name="Enter a case reference, like CDC-4827-3915"
+        )
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Case reference").fill(case.reference)
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("cell", name=f"Case {case.reference}").is_visible()
+    expect(page.get_by_role("cell", name=f"Case {case.reference}")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Sam Officer ?: everything they did$")).click()
-    assert page.get_by_role("heading", name="Everything this person did").is_visible()
+    expect(page.get_by_role("heading", name="Everything this person did")).to_be_visible()
     assert_accessible(page)
 
 
@@ -179,11 +176,11 @@ def test_a_caseworker_asks_the_resident_and_records_the_reply(
     sign_in(page, live_server, officer, f"/staff/cases/{case.reference}/")
 
     page.get_by_role("button", name="Ask the resident").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="Enter what you need to know from the resident")
-        .is_visible()
-    )
+    expect(
+        page.locator(".govuk-error-summary").get_by_role(
+            "link", name="Enter what you need to know from the resident"
+        )
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("What do you need to know?").fill("Which bins were missed?")
     page.get_by_role("button", name="Ask the resident").click()

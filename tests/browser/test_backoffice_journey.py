@@ -5,6 +5,7 @@ update and close it with a resolution. Every page, and each error state, is chec
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.cases.models import Case, EventKind, Status
 from tests.backoffice import conftest as backoffice_fixtures
@@ -30,8 +31,8 @@ def test_caseworker_works_a_case_from_the_queue(
     assert page.url.startswith(live_server.url + "/staff/sign-in/?next=")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Enter your email address").is_visible()
-    assert summary.get_by_role("link", name="Enter your password").is_visible()
+    expect(summary.get_by_role("link", name="Enter your email address")).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter your password")).to_be_visible()
     assert page.title().startswith("Error: Sign in")
     assert_accessible(page)
     page.get_by_label("Email address").fill(officer.email)
@@ -40,14 +41,14 @@ def test_caseworker_works_a_case_from_the_queue(
 
     # The team queue.
     assert page.url == live_server.url + "/staff/"
-    assert page.get_by_role("heading", name="Your teams' cases").is_visible()
+    expect(page.get_by_role("heading", name="Your teams' cases")).to_be_visible()
     assert page.locator('nav[aria-label="Queues"] a[aria-current="page"]').inner_text() == "Team"
     assert_accessible(page)
 
     # The case.
     page.get_by_role("link", name=case.reference).click()
     assert page.url == f"{live_server.url}/staff/cases/{case.reference}/"
-    assert page.get_by_role("heading", name="Timeline").is_visible()
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Assign to me").click()
@@ -59,15 +60,12 @@ def test_caseworker_works_a_case_from_the_queue(
     )
     page.get_by_role("button", name="Add public update").click()
     assert "Public update added" in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_text("We will clear the rubbish on Tuesday.").is_visible()
-
+    expect(page.get_by_text("We will clear the rubbish on Tuesday.")).to_be_visible()
     # Closing without saying what was done is refused, with an error summary.
     page.get_by_role("button", name="Close case").click()
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="Enter what was done")
-        .is_visible()
-    )
+    expect(
+        page.locator(".govuk-error-summary").get_by_role("link", name="Enter what was done")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Outcome").select_option("fixed")
     page.get_by_label("What was done").fill("Cleared by the street cleansing crew.")

@@ -4,6 +4,7 @@ without JavaScript, each page checked with axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.open311.models import ApiKey
 from borough.open311.selectors import apikey_by_key
@@ -22,7 +23,7 @@ def test_an_administrator_issues_and_revokes_a_key(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert page.url == live_server.url + "/staff/api-keys/"
-    assert page.get_by_text("No keys have been issued yet.").is_visible()
+    expect(page.get_by_text("No keys have been issued yet.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Issue a key").click()
@@ -33,7 +34,7 @@ def test_an_administrator_issues_and_revokes_a_key(
     page.get_by_label("Requests each minute").fill("")
     page.get_by_role("button", name="Issue key").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Enter who will use the key").is_visible()
+    expect(summary.get_by_role("link", name="Enter who will use the key")).to_be_visible()
     assert page.title().startswith("Error: Issue an API key")
     assert_accessible(page)
     assert not ApiKey.objects.exists()
@@ -42,14 +43,14 @@ def test_an_administrator_issues_and_revokes_a_key(
     page.get_by_label("Yes").check()
     page.get_by_label("Requests each minute").fill("60")
     page.get_by_role("button", name="Issue key").click()
-    assert page.get_by_role("heading", name="API key issued").is_visible()
+    expect(page.get_by_role("heading", name="API key issued")).to_be_visible()
     raw_key = page.get_by_label("API key").input_value()
     api_key = apikey_by_key(raw_key)
     assert api_key is not None and api_key.extended_statuses
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to API keys").last.click()
-    assert page.get_by_text(api_key.prefix, exact=True).is_visible()
+    expect(page.get_by_text(api_key.prefix, exact=True)).to_be_visible()
     assert raw_key not in page.content()
     page.get_by_role(
         "link", name=f"Revoke the key for FixMyStreet starting {api_key.prefix}"
@@ -57,6 +58,6 @@ def test_an_administrator_issues_and_revokes_a_key(
     assert_accessible(page)
     page.get_by_role("button", name="Revoke key").click()
     assert page.url == live_server.url + "/staff/api-keys/"
-    assert page.get_by_text(f"Key {api_key.prefix}… revoked").is_visible()
+    expect(page.get_by_text(f"Key {api_key.prefix}… revoked")).to_be_visible()
     assert_accessible(page)
     assert apikey_by_key(raw_key) is None

@@ -284,15 +284,16 @@ def test_mark_duplicate_links_both_timelines(district, make_service, make_team, 
 def test_attachment_is_stored_with_its_digest(district, make_service, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     case = submit(make_service(district))
+    # A file that is not a photo is stored as sent (photos: tests/cases/test_images.py).
     attachment = attachment_add(
-        case=case, content=b"\x89PNG fake", filename="Photo.PNG", actor=None, public=True
+        case=case, content=b"%PDF-1.4 fake", filename="Letter.PDF", actor=None, public=True
     )
-    assert attachment.size == 9
-    assert attachment.content_type == "image/png"
+    assert attachment.size == 13
+    assert attachment.content_type == "application/pdf"
     assert attachment.file.name.startswith(
         f"cases/{case.reference}/"
-    ) and attachment.file.name.endswith(".png")
-    assert (tmp_path / attachment.file.name).read_bytes() == b"\x89PNG fake"
+    ) and attachment.file.name.endswith(".pdf")
+    assert (tmp_path / attachment.file.name).read_bytes() == b"%PDF-1.4 fake"
     assert case.events.filter(kind=EventKind.ATTACHMENT_ADDED).count() == 1
     with pytest.raises(CaseInvalid):
         attachment_add(case=case, content=b"", filename="empty.png", actor=None)

@@ -13,13 +13,16 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from borough.accounts.forms import PhotoField
 from borough.accounts.models import User
 from borough.backoffice.two_factor import CodeError, code_clean
 from borough.cases.models import CLOSED_STATUSES, Case, Status
 from borough.cases.selectors import OPEN_STATUSES, CaseFilters, StatusFilter
 from borough.cases.services import REPLY_CHANNELS, CaseStale
-from borough.catalogue.models import Service
+from borough.catalogue.models import CaseStatus, ResponseTemplate, Service
+from borough.catalogue.selectors import template_for_status, template_render, template_values
 from borough.contacts.models import Channel, Outcome
 from borough.core.models import Organisation, Team
 from borough.core.references import reference_normalise
@@ -69,10 +72,10 @@ def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
 
 class SignInForm(GovukForm):
     email = forms.CharField(
-        max_length=254, strip=True, error_messages={"required": "Enter your email address"}
+        max_length=254, strip=True, error_messages={"required": _("Enter your email address")}
     )
     password = forms.CharField(
-        max_length=4096, strip=False, error_messages={"required": "Enter your password"}
+        max_length=4096, strip=False, error_messages={"required": _("Enter your password")}
     )
 
 
@@ -128,12 +131,12 @@ class CaseFilterForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         service_choice: Any = self.fields["service"]
-        service_choice.choices = [("", "All services")] + [(s.pk, s.name) for s in services]
+        service_choice.choices = [("", _("All services"))] + [(s.pk, s.name) for s in services]
         status_choice: Any = self.fields["status"]
         status_choice.choices = [
-            (StatusFilter.OPEN.value, "Open cases"),
-            (StatusFilter.CLOSED.value, "Closed cases"),
-            (ALL_STATUSES, "All statuses"),
+            (StatusFilter.OPEN.value, _("Open cases")),
+            (StatusFilter.CLOSED.value, _("Closed cases")),
+            (ALL_STATUSES, _("All statuses")),
             ("Open statuses", [(s, Status(s).label) for s in OPEN_STATUSES]),
             (
                 "Closed statuses",
@@ -141,15 +144,15 @@ class CaseFilterForm(GovukForm):
             ),
         ]
         ward_choice: Any = self.fields["ward"]
-        ward_choice.choices = [("", "All wards")] + [(w.pk, w.name) for w in wards]
+        ward_choice.choices = [("", _("All wards"))] + [(w.pk, w.name) for w in wards]
         channel_choice: Any = self.fields["channel"]
-        channel_choice.choices = [("", "All channels"), *Channel.choices]
+        channel_choice.choices = [("", _("All channels")), *Channel.choices]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("created_from"), cleaned.get("created_to")
         if start and end and end < start:
-            self.add_error("created_to", "Created to must be the same as or after created from")
+            self.add_error("created_to", _("Created to must be the same as or after created from"))
         return cleaned
 
     def filters(self) -> CaseFilters:
@@ -196,7 +199,7 @@ class ReferencesField(forms.Field):
     """Case references ticked in a list, normalised; each must be well formed."""
 
     widget = forms.MultipleHiddenInput
-    default_error_messages = {"required": "Select the cases to assign"}
+    default_error_messages = {"required": _("Select the cases to assign")}
 
     def to_python(self, value: Any) -> list[str]:
         if not value:
@@ -206,7 +209,7 @@ class ReferencesField(forms.Field):
         for item in values:
             reference = reference_normalise(str(item))
             if reference is None:
-                raise forms.ValidationError("Select the cases to assign")
+                raise forms.ValidationError(_("Select the cases to assign"))
             if reference not in references:
                 references.append(reference)
         return references
@@ -219,7 +222,7 @@ class BulkAssignForm(GovukForm):
     def __init__(self, *args: Any, assignees: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         assignee_choice: Any = self.fields["assignee"]
-        assignee_choice.choices = [("", "Select a member of staff"), *staff_choices(assignees)]
+        assignee_choice.choices = [("", _("Select a member of staff")), *staff_choices(assignees)]
         self.assignees = {user.pk: user for user in assignees}
 
     def chosen_assignee(self) -> User:
@@ -257,7 +260,7 @@ class AssignForm(CaseActionForm):
     def __init__(self, *args: Any, assignees: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice: Any = self.fields["assignee"]
-        choice.choices = [("", "Select a member of staff"), *staff_choices(assignees)]
+        choice.choices = [("", _("Select a member of staff")), *staff_choices(assignees)]
         self.assignees = {user.pk: user for user in assignees}
         if not self.is_bound and self.case.assignee_id in self.assignees:
             self.initial["assignee"] = self.case.assignee_id
@@ -269,27 +272,186 @@ class AssignForm(CaseActionForm):
 # "Waiting for the resident" is set by asking the resident for information, which also stops
 # the SLA clock; it is not offered as a plain status.
 STATUS_FORM_STATUSES = [s for s in OPEN_STATUSES if s != Status.WAITING]
+CLOSING_STATUSES = [s for s in Status if s in CLOSED_STATUSES and s != Status.DUPLICATE]
+
+# The name of the "Use template" button: it fills the text in, and changes nothing.
+USE_TEMPLATE = "use_template"
 
 
-class StatusForm(CaseActionForm):
+class StatusChoiceForm(CaseActionForm):
+    """A status (one of the council's named statuses for the case, or when it has none a base
+    status) and a response template that fills in the text for the resident.
+
+    `fill` is the "Use template" button: the text is not needed, and the template chosen (or
+    else the one the chosen status picks) is filled in as `filled_text` for the form to be
+    shown again (`refilled`). Nothing is changed."""
+
+    # The statuses offered, and the name of the text field a template fills in.
+    closing = False
+    text_field = "message"
+    status_message = _("Select a status")
+
+    status = forms.ChoiceField()
+    template = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Select a response template from the list")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        statuses: list[CaseStatus] | None = None,
+        templates: list[ResponseTemplate] | None = None,
+        fill: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fill = fill
+        self.filled_text = ""
+        self.named = {
+            named.pk: named for named in statuses or [] if named.is_closed == self.closing
+        }
+        self.templates = {template.pk: template for template in templates or []}
+        message = self.status_message
+        status_field: Any = self.fields["status"]
+        status_field.error_messages = {"required": message, "invalid_choice": message}
+        status_field.required = not fill
+        if self.named:
+            status_field.choices = [
+                ("", _("Select a status")),
+                *[(str(pk), named.name) for pk, named in self.named.items()],
+            ]
+        else:
+            bases = CLOSING_STATUSES if self.closing else STATUS_FORM_STATUSES
+            status_field.choices = [
+                *([] if self.closing else [("", _("Select a status"))]),
+                *[(str(status), Status(status).label) for status in bases],
+            ]
+        template_field: Any = self.fields["template"]
+        template_field.choices = [
+            ("", _("No template")),
+            *[(template.pk, template.title) for template in self.templates.values()],
+        ]
+        if fill:
+            self.fields[self.text_field].required = False
+        if not self.is_bound:
+            self.initial.update(self.initial_status())
+
+    def initial_status(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def has_templates(self) -> bool:
+        return bool(self.templates)
+
+    def chosen_status(self) -> tuple[str, CaseStatus | None]:
+        """(base status, named status or None) chosen; ("", None) when none was."""
+        value = self.cleaned_data.get("status") or ""
+        if self.named and value:
+            named = self.named[int(value)]
+            return named.base_status, named
+        return value, None
+
+    def chosen_template(self) -> ResponseTemplate | None:
+        pk = self.cleaned_data.get("template")
+        return self.templates.get(pk) if pk is not None else None
+
+    def status_words(self, status: str, named: CaseStatus | None) -> str:
+        if named is not None:
+            return named.name
+        if status:
+            return str(Status(status).label)
+        return self.case.status_text
+
+    def template_for(self, status: str, named: CaseStatus | None) -> ResponseTemplate | None:
+        return template_for_status(
+            list(self.templates.values()), case_status=named, status="" if named else status
+        )
+
+    def template_text(
+        self, template: ResponseTemplate, status: str, named: CaseStatus | None
+    ) -> str:
+        values = template_values(case=self.case, status=self.status_words(status, named))
+        return template_render(template.body, values=values)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.fill and not self.errors:
+            status, named = self.chosen_status()
+            template = self.chosen_template() or self.template_for(status, named)
+            if template is None:
+                self.add_error(
+                    "template",
+                    _("Select a response template")
+                    if self.has_templates
+                    else _("There are no response templates for this case"),
+                )
+            else:
+                cleaned["template"] = template.pk
+                self.filled_text = self.template_text(template, status, named)
+        return cleaned
+
+    def refilled(self) -> StatusChoiceForm:
+        """The form again, unbound, with the chosen status and template and the filled text."""
+        return type(self)(
+            case=self.case,
+            user=self.user,
+            statuses=list(self.named.values()),
+            templates=list(self.templates.values()),
+            initial={
+                "status": self.cleaned_data.get("status") or "",
+                "template": self.cleaned_data.get("template"),
+                self.text_field: self.filled_text,
+            },
+        )
+
+    def template_script(self) -> dict[str, Any]:
+        """What case.js needs to fill the text in when a template or a status is chosen:
+        each template's text for each status choice (with its placeholders filled), and the
+        template each status picks. Shown with `json_script`, so escaped."""
+        field: Any = self.fields["status"]
+        texts: dict[str, dict[str, str]] = {}
+        picks: dict[str, str] = {}
+        for value, _label in field.choices:
+            if not value:
+                status, named = "", None
+            elif self.named:
+                named = self.named[int(value)]
+                status = named.base_status
+            else:
+                status, named = str(value), None
+            texts[str(value)] = {
+                str(pk): self.template_text(template, status, named)
+                for pk, template in self.templates.items()
+            }
+            picked = self.template_for(status, named) if value else None
+            if picked is not None:
+                picks[str(value)] = str(picked.pk)
+        return {"texts": texts, "picks": picks}
+
+
+class StatusForm(StatusChoiceForm):
     """Moves the case between open statuses, or reopens it; closing is `CloseForm`."""
 
     prefix = "status"
-    status = forms.ChoiceField(
-        choices=[("", "Select a status"), *[(s, Status(s).label) for s in STATUS_FORM_STATUSES]],
-        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
-    )
     message = forms.CharField(
         required=False,
         max_length=5000,
         widget=forms.Textarea,
-        error_messages={"max_length": "The update must be 5,000 characters or fewer"},
+        error_messages={"max_length": _("The update must be 5,000 characters or fewer")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and self.case.status in STATUS_FORM_STATUSES:
-            self.initial["status"] = self.case.status
+    def initial_status(self) -> dict[str, Any]:
+        case = self.case
+        if self.named:
+            if case.named_status_id in self.named and case.status_name:
+                return {"status": str(case.named_status_id)}
+            return {}
+        if case.status in STATUS_FORM_STATUSES:
+            return {"status": case.status}
+        return {}
 
 
 class NoteForm(CaseActionForm):
@@ -298,8 +460,8 @@ class NoteForm(CaseActionForm):
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter a note",
-            "max_length": "The note must be 5,000 characters or fewer",
+            "required": _("Enter a note"),
+            "max_length": _("The note must be 5,000 characters or fewer"),
         },
     )
 
@@ -310,8 +472,8 @@ class PublicUpdateForm(CaseActionForm):
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter an update",
-            "max_length": "The update must be 5,000 characters or fewer",
+            "required": _("Enter an update"),
+            "max_length": _("The update must be 5,000 characters or fewer"),
         },
     )
 
@@ -322,16 +484,16 @@ class TransferForm(CaseActionForm):
         coerce=int,
         empty_value=None,
         error_messages={
-            "required": "Select the team to transfer the case to",
-            "invalid_choice": "Select the team to transfer the case to",
+            "required": _("Select the team to transfer the case to"),
+            "invalid_choice": _("Select the team to transfer the case to"),
         },
     )
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter a reason for the transfer",
-            "max_length": "The reason must be 2,000 characters or fewer",
+            "required": _("Enter a reason for the transfer"),
+            "max_length": _("The reason must be 2,000 characters or fewer"),
         },
     )
 
@@ -341,39 +503,42 @@ class TransferForm(CaseActionForm):
         for team in teams:
             groups.setdefault(team.organisation.name, []).append((team.pk, team.name))
         choice: Any = self.fields["team"]
-        choice.choices = [("", "Select a team"), *groups.items()]
+        choice.choices = [("", _("Select a team")), *groups.items()]
         self.teams = {team.pk: team for team in teams}
 
     def chosen_team(self) -> Team:
         return self.teams[self.cleaned_data["team"]]
 
 
-CLOSING_STATUSES = [s for s in Status if s in CLOSED_STATUSES and s != Status.DUPLICATE]
+class CloseForm(StatusChoiceForm):
+    """Closes the case with a closed status, what was done, and a photo of the fix (shown to
+    the public on a public report)."""
 
-
-class CloseForm(CaseActionForm):
     prefix = "close"
-    status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in CLOSING_STATUSES],
-        initial=Status.FIXED.value,
-        error_messages={
-            "required": "Select how the case was closed",
-            "invalid_choice": "Select how the case was closed",
-        },
-    )
+    closing = True
+    text_field = "resolution"
+    status_message = _("Select how the case was closed")
+
     resolution = forms.CharField(
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter what was done",
-            "max_length": "The resolution must be 5,000 characters or fewer",
+            "required": _("Enter what was done"),
+            "max_length": _("The resolution must be 5,000 characters or fewer"),
         },
     )
+    photo = PhotoField()
+
+    def initial_status(self) -> dict[str, Any]:
+        if self.named:
+            fixed = [pk for pk, named in self.named.items() if named.base_status == Status.FIXED]
+            return {"status": str(fixed[0])} if fixed else {}
+        return {"status": Status.FIXED.value}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+        cleaned = super().clean()
         if not self.case.is_open:
-            raise forms.ValidationError("This case is already closed")
+            raise forms.ValidationError(_("This case is already closed"))
         return cleaned
 
 
@@ -381,7 +546,7 @@ class DuplicateForm(CaseActionForm):
     prefix = "duplicate"
     original = forms.CharField(
         max_length=30,
-        error_messages={"required": "Enter the reference of the case this one duplicates"},
+        error_messages={"required": _("Enter the reference of the case this one duplicates")},
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Case] | None = None, **kwargs: Any):
@@ -392,7 +557,7 @@ class DuplicateForm(CaseActionForm):
     def clean_original(self) -> Case:
         reference = reference_normalise(self.cleaned_data["original"])
         if reference is None:
-            raise forms.ValidationError("Enter a case reference, like CDC-4827-3915")
+            raise forms.ValidationError(_("Enter a case reference, like CDC-4827-3915"))
         original = None
         if self.candidates is not None:
             original = (
@@ -415,15 +580,15 @@ class RequestInformationForm(CaseActionForm):
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter what you need to know from the resident",
-            "max_length": "The question must be 5,000 characters or fewer",
+            "required": _("Enter what you need to know from the resident"),
+            "max_length": _("The question must be 5,000 characters or fewer"),
         },
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.case.is_open:
-            raise forms.ValidationError("This case is closed")
+            raise forms.ValidationError(_("This case is closed"))
         return cleaned
 
 
@@ -432,18 +597,18 @@ class ResidentReplyForm(CaseActionForm):
 
     prefix = "reply"
     channel = forms.ChoiceField(
-        choices=[("", "Select how they replied"), *[(c.value, c.label) for c in REPLY_CHANNELS]],
+        choices=[("", _("Select how they replied")), *[(c.value, c.label) for c in REPLY_CHANNELS]],
         error_messages={
-            "required": "Select how the resident replied",
-            "invalid_choice": "Select how the resident replied",
+            "required": _("Select how the resident replied"),
+            "invalid_choice": _("Select how the resident replied"),
         },
     )
     body = forms.CharField(
         max_length=5000,
         widget=forms.Textarea,
         error_messages={
-            "required": "Enter the resident's reply",
-            "max_length": "The reply must be 5,000 characters or fewer",
+            "required": _("Enter the resident's reply"),
+            "max_length": _("The reply must be 5,000 characters or fewer"),
         },
     )
 
@@ -480,28 +645,28 @@ class ContactLogForm(GovukForm):
         coerce=int,
         empty_value=None,
         error_messages={
-            "required": "Select the council you took the contact for",
-            "invalid_choice": "Select the council you took the contact for",
+            "required": _("Select the council you took the contact for"),
+            "invalid_choice": _("Select the council you took the contact for"),
         },
     )
     channel = forms.ChoiceField(
         choices=[(c.value, c.label) for c in CONTACT_CHANNELS],
         error_messages={
-            "required": "Select how the resident got in touch",
-            "invalid_choice": "Select how the resident got in touch",
+            "required": _("Select how the resident got in touch"),
+            "invalid_choice": _("Select how the resident got in touch"),
         },
     )
     service = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": "Select a service from the list"},
+        error_messages={"invalid_choice": _("Select a service from the list")},
     )
     outcome = forms.ChoiceField(
         choices=[(o.value, o.label) for o in CONTACT_OUTCOMES],
         error_messages={
-            "required": "Select the outcome of the contact",
-            "invalid_choice": "Select the outcome of the contact",
+            "required": _("Select the outcome of the contact"),
+            "invalid_choice": _("Select the outcome of the contact"),
         },
     )
     avoidable = YesNoField(message="Select yes if the contact could have been avoided")
@@ -510,7 +675,7 @@ class ContactLogForm(GovukForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea,
-        error_messages={"max_length": "Notes must be 2,000 characters or fewer"},
+        error_messages={"max_length": _("Notes must be 2,000 characters or fewer")},
     )
 
     def __init__(
@@ -582,14 +747,14 @@ class AuditSearchForm(GovukForm):
             return ""
         reference = reference_normalise(text)
         if reference is None:
-            raise forms.ValidationError("Enter a case reference, like CDC-4827-3915")
+            raise forms.ValidationError(_("Enter a case reference, like CDC-4827-3915"))
         return reference
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "To must be the same as or after from")
+            self.add_error("date_to", _("To must be the same as or after from"))
         return cleaned
 
 

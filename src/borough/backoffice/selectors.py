@@ -157,3 +157,26 @@ def audit_user_in(*, user_id: int, organisations: Iterable[Organisation]) -> Use
     on_staff = Team.objects.filter(organisation__in=organisations, memberships__user=target)
     in_trail = AuditEntry.objects.filter(organisation__in=organisations, actor=target)
     return target if on_staff.exists() or in_trail.exists() else None
+
+
+# -- Assisted digital: finding a caller's account ------------------------------------------------
+
+# The fewest characters a search for a caller's account may have, and the most accounts shown.
+RESIDENT_SEARCH_MIN = 3
+RESIDENT_SEARCH_LIMIT = 20
+
+
+def resident_search(*, query: str) -> list[User]:
+    """Residents' accounts (active, not staff) for an advisor raising a case for a caller: the
+    one with this email address, or those whose name has every word typed. [] for fewer than
+    `RESIDENT_SEARCH_MIN` characters. Callers authorise and audit each account shown."""
+    text = " ".join(query.split())[:254]
+    if len(text) < RESIDENT_SEARCH_MIN:
+        return []
+    residents = User.objects.filter(is_active=True, is_staff=False, memberships__isnull=True)
+    if "@" in text:
+        residents = residents.filter(email__iexact=text)
+    else:
+        for word in text.split()[:5]:
+            residents = residents.filter(full_name__icontains=word)
+    return list(residents.order_by("full_name", "email", "pk")[:RESIDENT_SEARCH_LIMIT])

@@ -16,6 +16,7 @@ PUBLIC_UPDATE = "Public update"
 QUESTION = "Question for the resident"
 FROM_RESIDENT = "From the resident"
 ESCALATED = "Escalated"
+NOT_SENT = "Not sent"
 
 TAG_CLASSES = {
     INTERNAL_NOTE: "govuk-tag--yellow",
@@ -23,6 +24,7 @@ TAG_CLASSES = {
     QUESTION: "govuk-tag--green",
     FROM_RESIDENT: "govuk-tag--blue",
     ESCALATED: "govuk-tag--orange",
+    NOT_SENT: "govuk-tag--red",
 }
 
 
@@ -63,6 +65,8 @@ TITLES = {
     EventKind.RESIDENT_REPLIED: "The resident replied",
     EventKind.SLA_DUE_SOON: "Due soon",
     EventKind.SLA_BREACHED: "Target time passed",
+    EventKind.DISPATCHED: "Sent to contractor",
+    EventKind.EXTERNAL_UPDATE: "Update from contractor",
 }
 
 
@@ -135,9 +139,11 @@ def case_timeline(case: Case) -> list[TimelineItem]:
             to = data.get("to")
             description = f"Assigned to {names.get(to, to)}" if to else "Unassigned"
         elif event.kind in (EventKind.STATUS_CHANGED, EventKind.CLOSED, EventKind.REOPENED):
+            # The council's names for the statuses ("Crew booked"), when staff chose them.
             description = (
-                f"Status changed from {_label(Status, data.get('previous'))} "
-                f"to {_label(Status, data.get('status'))}"
+                f"Status changed from "
+                f"{data.get('previous_label') or _label(Status, data.get('previous'))} "
+                f"to {data.get('status_label') or _label(Status, data.get('status'))}"
             )
         elif event.kind == EventKind.PRIORITY_CHANGED:
             description = (
@@ -165,6 +171,24 @@ def case_timeline(case: Case) -> list[TimelineItem]:
                 if leaders
                 else "The team has no team leader to escalate to"
             )
+        elif event.kind == EventKind.DISPATCHED:
+            contractor = data.get("contractor") or "the contractor"
+            if data.get("outcome") == "gave_up":
+                description = f"Could not be sent to {contractor}"
+            else:
+                reference = data.get("external_id") or data.get("token")
+                description = f"Sent to {contractor}" + (
+                    f", their reference {reference}" if reference else ""
+                )
+        elif event.kind == EventKind.EXTERNAL_UPDATE:
+            description = f"From {data.get('contractor') or 'the contractor'}"
+            if data.get("status"):
+                description += (
+                    f". Status changed from {_label(Status, data.get('previous'))} "
+                    f"to {_label(Status, data.get('status'))}"
+                )
+            if data.get("photo_url"):
+                description += f". Photo: {data['photo_url']}"
         tag = ""
         if event.kind == EventKind.INTERNAL_NOTE:
             tag = INTERNAL_NOTE
@@ -174,6 +198,8 @@ def case_timeline(case: Case) -> list[TimelineItem]:
             tag = FROM_RESIDENT
         elif event.kind == EventKind.SLA_BREACHED:
             tag = ESCALATED
+        elif event.kind == EventKind.DISPATCHED and data.get("outcome") == "gave_up":
+            tag = NOT_SENT
         elif event.public and event.body:
             tag = PUBLIC_UPDATE
         actor = event.actor

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from borough.backoffice import (
+    assisted_views,
     audit_views,
     case_action_views,
     contact_views,
+    field_views,
     two_factor_views,
     views,
 )
@@ -43,7 +45,12 @@ urlpatterns = [
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("contacts/", contact_views.contact_list, name="contacts"),
     path("contacts/new/", contact_views.contact_new, name="contact_new"),
+    path("assisted/", assisted_views.assisted, name="assisted"),
+    path("assisted/caller/", assisted_views.assisted_caller, name="assisted_caller"),
     path("api-keys/", include("borough.open311.staff_urls")),
     path("audit/", audit_views.audit_search, name="audit"),
     path("audit/users/<int:user_id>/", audit_views.audit_user, name="audit_user"),
+    # The field officers' page (field_views).
+    path("field/", field_views.field_home, name="field"),
+    path("field/report/", field_views.field_report, name="field_report"),
 ]

@@ -21,6 +21,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +29,7 @@ from borough.accounts.models import User
 from borough.accounts.signin import SignInOutcome, sign_in_attempt
 from borough.backoffice.access import safe_next, staff_view
 from borough.backoffice.forms import (
+    USE_TEMPLATE,
     AssignForm,
     BulkAssignForm,
     CaseActionForm,
@@ -39,10 +41,12 @@ from borough.backoffice.forms import (
     RequestInformationForm,
     ResidentReplyForm,
     SignInForm,
+    StatusChoiceForm,
     StatusForm,
     TransferForm,
     add_service_errors,
 )
+from borough.backoffice.location import case_location
 from borough.backoffice.selectors import (
     audit_entries_for_case,
     filter_services,
@@ -51,7 +55,8 @@ from borough.backoffice.selectors import (
     transfer_teams,
 )
 from borough.backoffice.timeline import case_timeline
-from borough.cases.models import Case, Status
+from borough.cases.images import attachment_file
+from borough.cases.models import Case, EventKind, Status
 from borough.cases.selectors import (
     Queue,
     case_for_staff,
@@ -63,6 +68,7 @@ from borough.cases.services import (
     CaseError,
     CaseInvalid,
     CaseStale,
+    attachment_add,
     case_assign,
     case_close,
     case_mark_duplicate,
@@ -72,6 +78,7 @@ from borough.cases.services import (
     case_transfer,
 )
 from borough.catalogue.forms import answers_summary
+from borough.catalogue.selectors import case_statuses_for, response_templates_for
 from borough.core.permissions import Action, actions_for, can, can_anywhere, roles_for
 from borough.core.tenancy import staff_organisations, staff_roles
 
@@ -140,7 +147,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "You have signed out")
+    messages.success(request, _("You have signed out"))
     return redirect("backoffice:sign_in")
 
 
@@ -298,13 +305,18 @@ def _case_page(
         list(staff_of_organisations([case.organisation_id])) if Action.ASSIGN in allowed else []
     )
     teams = list(transfer_teams(user=user, case=case)) if Action.TRANSFER in allowed else []
+    choices = (
+        _status_choices(case, user)
+        if {Action.CHANGE_STATUS, Action.CLOSE} & allowed
+        else {"statuses": [], "templates": []}
+    )
     forms = {
         "assign": form(AssignForm, Action.ASSIGN, assignees=assignees),
-        "status": form(StatusForm, Action.CHANGE_STATUS),
+        "status": form(StatusForm, Action.CHANGE_STATUS, **choices),
         "note": form(NoteForm, Action.ADD_NOTE),
         "update": form(PublicUpdateForm, Action.PUBLIC_UPDATE),
         "transfer": form(TransferForm, Action.TRANSFER, teams=teams),
-        "close": form(CloseForm, Action.CLOSE) if case.is_open else None,
+        "close": form(CloseForm, Action.CLOSE, **choices) if case.is_open else None,
         "duplicate": form(DuplicateForm, Action.MARK_DUPLICATE) if case.is_open else None,
         # Waiting for the resident (views in `case_action_views`).
         "information": form(RequestInformationForm, Action.CHANGE_STATUS) if case.is_open else None,
@@ -326,6 +338,7 @@ def _case_page(
             and any(a.pk == user.pk for a in assignees),
             "errors": errors,
             "answers": _answers(case),
+            "location": case_location(case),
             "attachments": list(case.attachments.order_by("created_at", "id")),
             "others": case_others_for_staff(user=user, case=case),
             "timeline": case_timeline(case),
@@ -333,6 +346,14 @@ def _case_page(
         },
         status=status,
     )
+
+
+def _status_choices(case: Case, user: User) -> dict[str, Any]:
+    """The named statuses and response templates the status and close forms offer."""
+    return {
+        "statuses": case_statuses_for(case=case),
+        "templates": response_templates_for(case=case),
+    }
 
 
 @staff_view
@@ -362,7 +383,15 @@ def _case_action(
     if not can(user, action, case):
         raise PermissionDenied
     kwargs = form_kwargs(case, user) if form_kwargs else {}
-    form = form_class(request.POST, case=case, user=user, **kwargs)
+    if issubclass(form_class, StatusChoiceForm) and f"{form_class.prefix}-{USE_TEMPLATE}" in (
+        request.POST
+    ):
+        # "Use template": show the form again with the template's text filled in.
+        filling = form_class(request.POST, case=case, user=user, fill=True, **kwargs)
+        if filling.is_valid():
+            return _case_page(request, case, bound=filling.refilled())
+        return _case_page(request, case, bound=filling, status=400)
+    form = form_class(request.POST, request.FILES, case=case, user=user, **kwargs)
     status = 400
     if form.is_valid():
         try:
@@ -391,21 +420,23 @@ def _perform_assign(case: Case, form: AssignForm, user: User) -> tuple[str, str 
     case_assign(
         case=case, assignee=assignee, actor=user, expected_version=form.cleaned_data["version"]
     )
-    return ("Case assigned to you" if assignee.pk == user.pk else "Case assigned"), None
+    return (_("Case assigned to you") if assignee.pk == user.pk else _("Case assigned")), None
 
 
 def _perform_status(case: Case, form: StatusForm, user: User) -> tuple[str, str | None]:
     was_open = case.is_open
+    status, named = form.chosen_status()
     updated = case_status_change(
         case=case,
-        status=form.cleaned_data["status"],
+        status=status,
+        named_status=named,
         actor=user,
         public_message=form.cleaned_data["message"],
         expected_version=form.cleaned_data["version"],
     )
     if not was_open:
-        return "Case reopened", None
-    return f"Status changed to {Status(updated.status).label}", None
+        return _("Case reopened"), None
+    return _("Status changed to %(status)s") % {"status": updated.status_text}, None
 
 
 def _perform_note(case: Case, form: NoteForm, user: User) -> tuple[str, str | None]:
@@ -415,7 +446,7 @@ def _perform_note(case: Case, form: NoteForm, user: User) -> tuple[str, str | No
         body=form.cleaned_data["body"],
         expected_version=form.cleaned_data["version"],
     )
-    return "Internal note added", None
+    return _("Internal note added"), None
 
 
 def _perform_update(case: Case, form: PublicUpdateForm, user: User) -> tuple[str, str | None]:
@@ -425,7 +456,7 @@ def _perform_update(case: Case, form: PublicUpdateForm, user: User) -> tuple[str
         body=form.cleaned_data["body"],
         expected_version=form.cleaned_data["version"],
     )
-    return "Public update added", None
+    return _("Public update added"), None
 
 
 def _perform_transfer(case: Case, form: TransferForm, user: User) -> tuple[str, str | None]:
@@ -437,7 +468,11 @@ def _perform_transfer(case: Case, form: TransferForm, user: User) -> tuple[str, 
         reason=form.cleaned_data["reason"],
         expected_version=form.cleaned_data["version"],
     )
-    message = f"Case {case.reference} transferred to {team.name} ({team.organisation.name})"
+    message = _("Case %(reference)s transferred to %(team)s (%(organisation)s)") % {
+        "reference": case.reference,
+        "team": team.name,
+        "organisation": team.organisation.name,
+    }
     if cases_visible_to_staff(user=user).filter(pk=case.pk).exists():
         return message, None
     # Moved out of the user's sight: back to their queue.
@@ -445,14 +480,38 @@ def _perform_transfer(case: Case, form: TransferForm, user: User) -> tuple[str, 
 
 
 def _perform_close(case: Case, form: CloseForm, user: User) -> tuple[str, str | None]:
-    case_close(
-        case=case,
-        actor=user,
-        resolution=form.cleaned_data["resolution"],
-        status=form.cleaned_data["status"],
-        expected_version=form.cleaned_data["version"],
-    )
-    return "Case closed", None
+    """Close the case and, with a photo of the fix, attach it for the public to see: both or
+    neither."""
+    status, named = form.chosen_status()
+    photo = form.cleaned_data.get("photo")
+    with transaction.atomic():
+        closed = case_close(
+            case=case,
+            actor=user,
+            resolution=form.cleaned_data["resolution"],
+            status=status,
+            named_status=named,
+            expected_version=form.cleaned_data["version"],
+        )
+        if photo is not None:
+            try:
+                attachment_add(
+                    case=closed,
+                    content=photo.content,
+                    filename=photo.filename,
+                    actor=user,
+                    public=True,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    event=closed.events.filter(kind=EventKind.CLOSED).order_by("-id").first(),
+                )
+            except CaseInvalid as refused:
+                # The photo was refused: the case stays open (the transaction is undone).
+                raise CaseInvalid({"photo": "; ".join(refused.errors.values())}) from None
+    if photo is not None:
+        return _("Case closed, with the photo of the fix"), None
+    return _("Case closed"), None
 
 
 def _perform_duplicate(case: Case, form: DuplicateForm, user: User) -> tuple[str, str | None]:
@@ -460,7 +519,9 @@ def _perform_duplicate(case: Case, form: DuplicateForm, user: User) -> tuple[str
     case_mark_duplicate(
         case=case, original=original, actor=user, expected_version=form.cleaned_data["version"]
     )
-    return f"Case marked as a duplicate of {original.reference}", None
+    return _("Case marked as a duplicate of %(reference)s") % {
+        "reference": original.reference
+    }, None
 
 
 @staff_view
@@ -487,6 +548,7 @@ def case_status_view(request: HttpRequest, reference: str) -> HttpResponse:
         action=Action.CHANGE_STATUS,
         form_class=StatusForm,
         perform=_perform_status,
+        form_kwargs=_status_choices,
     )
 
 
@@ -527,7 +589,12 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_close_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_action(
-        request, reference, action=Action.CLOSE, form_class=CloseForm, perform=_perform_close
+        request,
+        reference,
+        action=Action.CLOSE,
+        form_class=CloseForm,
+        perform=_perform_close,
+        form_kwargs=_status_choices,
     )
 
 
@@ -550,19 +617,21 @@ def case_duplicate_view(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view
 @require_safe
 def case_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
-    """A file of a case, only to staff who may view the case (the read is audited)."""
+    """A file of a case (a photo's thumbnail with `?size=thumbnail`), only to staff who may
+    view the case (the read is audited)."""
     case = case_for_staff(user=_user(request), reference=reference)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("No attachment found")
+    stored, content_type = attachment_file(attachment, size=request.GET.get("size"))
     try:
-        handle = attachment.file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404("No attachment found") from exc
-    inline = attachment.content_type in INLINE_TYPES
+    inline = content_type in INLINE_TYPES
     response = FileResponse(
         handle,
-        content_type=attachment.content_type if inline else "application/octet-stream",
+        content_type=content_type if inline else "application/octet-stream",
         as_attachment=not inline,
         filename=attachment.original_name,
     )

@@ -9,9 +9,11 @@ never forgotten. Each app that reacts to events is called explicitly from here: 
 from __future__ import annotations
 
 from borough.cases.models import CaseEvent
+from borough.dispatch.fanout import dispatch_for_event
 from borough.notify.services import notifications_for_event
 
 
 def event_fanout(event: CaseEvent) -> None:
     """Called by `cases.services` for every event it writes."""
     notifications_for_event(event)
+    dispatch_for_event(event)

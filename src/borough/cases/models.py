@@ -116,6 +116,15 @@ class Case(TenantOwned, TimeStampedModel):
         "places.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=40, choices=Status.choices, default=Status.OPEN)
+    # The council's name for the status ("Crew booked"), when staff chose one of the named
+    # statuses (`catalogue.CaseStatus`); `status` is what it stands for. See `status_text`.
+    named_status = models.ForeignKey(
+        "catalogue.CaseStatus",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sla_paused_at = models.DateTimeField(null=True, blank=True)
@@ -151,6 +160,21 @@ class Case(TenantOwned, TimeStampedModel):
     @builtins.property
     def open311_status(self) -> str:
         return open311_status(self.status)
+
+    @builtins.property
+    def status_name(self) -> str:
+        """The council's name for the status the case is in ("Crew booked"), or "" when it
+        has none: the case is in a base status that no named status was chosen for (a change
+        made elsewhere, such as asking the resident, leaves an earlier name behind)."""
+        named = self.named_status if self.named_status_id else None
+        if named is not None and named.base_status == self.status:
+            return named.name
+        return ""
+
+    @builtins.property
+    def status_text(self) -> str:
+        """The status in staff's words: the council's name for it, or the base status."""
+        return self.status_name or str(self.get_status_display())
 
 
 class ExternalReference(models.Model):
@@ -250,17 +274,25 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case.reference}/{instance.sha256[:16]}{_suffix(filename)}"
 
 
+def thumbnail_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.reference}/{instance.sha256[:16]}-thumbnail.jpg"
+
+
 def _suffix(filename: str) -> str:
     dot = filename.rfind(".")
     return filename[dot:].lower()[:6] if dot != -1 else ""
 
 
 class Attachment(TimeStampedModel):
+    """A file on a case. Photos are stored cleaned of metadata (`cases.images`), with their
+    size and a small JPEG `thumbnail`; other files as sent, and only ever downloaded."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
         CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(upload_to=thumbnail_path, max_length=200, blank=True)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

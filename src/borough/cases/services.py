@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from borough.accounts.models import User
 from borough.cases.fanout import event_fanout
+from borough.cases.images import ImageRefused, image_clean, image_expected, name_for
 from borough.cases.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -33,7 +34,7 @@ from borough.cases.models import (
 from borough.cases.routing import case_route
 from borough.cases.sla import due_after_pause, needs_escalation, needs_warning
 from borough.catalogue.forms import FormContext, answers_clean
-from borough.catalogue.models import FormDefinition, Service, SlaUnit
+from borough.catalogue.models import CaseStatus, FormDefinition, Service, SlaUnit
 from borough.contacts.models import Channel, Outcome
 from borough.contacts.services import contact_log
 from borough.core.models import Role, Team
@@ -413,26 +414,49 @@ def case_transfer(
     return case
 
 
+def _named_status_check(case: Case, named_status: CaseStatus) -> None:
+    """A named status applies to a case of its organisation (and of its service, if it has
+    one), while it is active."""
+    if (
+        not named_status.is_active
+        or named_status.organisation_id != case.organisation_id
+        or (named_status.service_id is not None and named_status.service_id != case.service_id)
+    ):
+        raise CaseInvalid({"status": "Select a status"})
+
+
 @transaction.atomic
 def case_status_change(
     *,
     case: Case,
-    status: str,
+    status: str = "",
     actor: User | None,
     public_message: str = "",
     expected_version: int | None = None,
+    named_status: CaseStatus | None = None,
 ) -> Case:
-    """Change status; a message makes it a public update the resident and followers see."""
+    """Change status; a message makes it a public update the resident and followers see.
+
+    With `named_status` (one of the council's names for a status, `catalogue.CaseStatus`) the
+    case takes the base status it stands for, and records the name (`Case.named_status`, and
+    `status_label` in the event's data); a change to a base status clears the name.
+    """
+    if named_status is not None:
+        _named_status_check(case, named_status)
+        status = named_status.base_status
     if status not in Status.values:
         raise CaseInvalid({"status": "Select a status"})
     case = _lock(case, expected_version)
-    if status == case.status and not public_message:
+    named_id = named_status.pk if named_status is not None else None
+    if status == case.status and named_id == case.named_status_id and not public_message:
         raise CaseInvalid({"status": "Select a different status, or add an update"})
     previous = case.status
+    previous_label = case.status_name
     was_open = previous not in CLOSED_STATUSES
     now_open = status not in CLOSED_STATUSES
     case.status = status
-    fields = ["status"]
+    case.named_status = named_status
+    fields = ["status", "named_status"]
     if was_open and not now_open:
         case.closed_at = timezone.now()
         case.sla_paused_at = None
@@ -449,6 +473,11 @@ def case_status_change(
         kind = EventKind.CLOSED
     elif not was_open and now_open:
         kind = EventKind.REOPENED
+    labels: dict[str, Any] = {}
+    if named_status is not None:
+        labels["status_label"] = named_status.name
+    if previous_label:
+        labels["previous_label"] = previous_label
     _event(
         case,
         kind,
@@ -457,6 +486,7 @@ def case_status_change(
         body=public_message.strip(),
         previous=previous,
         status=status,
+        **labels,
     )
     return case
 
@@ -468,7 +498,10 @@ def case_close(
     resolution: str,
     status: str = Status.FIXED,
     expected_version: int | None = None,
+    named_status: CaseStatus | None = None,
 ) -> Case:
+    if named_status is not None:
+        status = named_status.base_status
     if status not in CLOSED_STATUSES:
         raise CaseInvalid({"status": "Select how the case was closed"})
     if not resolution.strip():
@@ -479,6 +512,7 @@ def case_close(
         actor=actor,
         public_message=resolution,
         expected_version=expected_version,
+        named_status=named_status,
     )
 
 
@@ -591,9 +625,24 @@ def attachment_add(
     height: int | None = None,
     event: CaseEvent | None = None,
 ) -> Attachment:
-    """Store a file on the case. Checking what is safe to store is the caller's job (uploads)."""
+    """Store a file on the case.
+
+    A photo (a file that is an image, or says it is by its type or name) is checked and
+    cleaned first (`cases.images.image_clean`): stored without metadata, as JPEG or PNG, with
+    its real width and height (`width` and `height` are then ignored) and a thumbnail. Any
+    other file is stored as sent. Raises CaseInvalid, storing nothing, for a refused file.
+    """
     if not content:
         raise CaseInvalid({"file": "The selected file is empty"})
+    thumbnail = b""
+    if image_expected(content, filename=filename, content_type=content_type):
+        try:
+            clean = image_clean(content)
+        except ImageRefused as refused:
+            raise CaseInvalid({"file": refused.message}) from refused
+        content, content_type, thumbnail = clean.content, clean.content_type, clean.thumbnail
+        width, height = clean.width, clean.height
+        filename = name_for(filename, content_type)
     digest = hashlib.sha256(content).hexdigest()
     attachment = Attachment(
         case=case,
@@ -610,6 +659,8 @@ def attachment_add(
         uploaded_by=actor,
     )
     attachment.file.save(filename, ContentFile(content), save=False)
+    if thumbnail:
+        attachment.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail), save=False)
     attachment.save()
     _event(
         case,
@@ -836,4 +887,98 @@ def case_sla_escalate(*, case: Case, now: datetime | None = None) -> CaseEvent |
         team=case.team.slug if case.team else None,
         team_leaders=team_leader_emails(case.team),
         assignee=case.assignee.email if case.assignee else None,
+    )
+
+
+# -- Contractors (written by `dispatch.services`) ------------------------------------------
+
+
+@transaction.atomic
+def case_dispatched(
+    *,
+    case: Case,
+    contractor: str,
+    outcome: str,
+    body: str = "",
+    system: str = "",
+    external_id: str = "",
+    **data: Any,
+) -> CaseEvent:
+    """Record that the case was sent to a contractor (`outcome` "sent", with the contractor's
+    id kept as an external reference under `system`) or could not be ("gave_up"). Staff only;
+    does not bump the version, so an officer's edit is not refused because it was sent."""
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if (
+        external_id
+        and system
+        and not ExternalReference.objects.filter(system=system, value=external_id).exists()
+    ):
+        ExternalReference.objects.create(case=case, system=system, value=external_id)
+    return _event(
+        case,
+        EventKind.DISPATCHED,
+        None,
+        body=body,
+        contractor=contractor,
+        outcome=outcome,
+        external_id=external_id,
+        **data,
+    )
+
+
+@transaction.atomic
+def case_external_update(
+    *,
+    case: Case,
+    contractor: str,
+    update_id: str,
+    status: str | None = None,
+    description: str = "",
+    photo_url: str = "",
+    at: datetime | None = None,
+) -> CaseEvent | None:
+    """An update from a contractor: a status change and/or a description, written as one
+    public EXTERNAL_UPDATE event, so the resident and followers get one email. Closing and
+    reopening work as in `case_status_change`. None (nothing written) when the update
+    changes nothing and says nothing. A photo is kept as a link, never downloaded."""
+    if status is not None and status not in Status.values:
+        raise CaseInvalid({"status": "Select a status"})
+    description = description.strip()
+    case = _lock(case, None)
+    previous = case.status
+    if status == previous:
+        status = None
+    if status is None and not description:
+        return None
+    now = timezone.now()
+    if status is not None:
+        was_open = previous not in CLOSED_STATUSES
+        now_open = status not in CLOSED_STATUSES
+        case.status = status
+        fields = ["status"]
+        if was_open and not now_open:
+            case.closed_at = now
+            case.sla_paused_at = None
+            fields += ["closed_at", "sla_paused_at"]
+        elif not was_open and now_open:
+            case.closed_at = None
+            fields.append("closed_at")
+        if now_open and status != Status.WAITING:
+            fields += _clock_resume(case, now)
+        _save(case, fields)
+    else:
+        _save(case, [])
+    return _event(
+        case,
+        EventKind.EXTERNAL_UPDATE,
+        None,
+        public=True,
+        body=description,
+        at=now,
+        contractor=contractor,
+        updated_at=at.isoformat() if at is not None else None,
+        update_id=update_id,
+        previous=previous,
+        status=case.status if status is not None else None,
+        photo_url=photo_url,
     )

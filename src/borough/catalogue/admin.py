@@ -3,7 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from borough.catalogue.models import FormDefinition, RoutingRule, Service
+from borough.catalogue.models import (
+    CaseStatus,
+    FormDefinition,
+    ResponseTemplate,
+    RoutingRule,
+    Service,
+)
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -29,3 +35,23 @@ class FormDefinitionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CaseStatus)
+class CaseStatusAdmin(admin.ModelAdmin):
+    """Each council's names for statuses; `clean` checks the service is the council's."""
+
+    list_display = ["name", "base_status", "organisation", "service", "position", "is_active"]
+    list_filter = ["organisation", "base_status", "is_active"]
+    search_fields = ["name"]
+    raw_id_fields = ["organisation", "service"]
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    """Words staff pick for a public update; `clean` checks the placeholders."""
+
+    list_display = ["title", "organisation", "service", "case_status", "base_status", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["organisation", "service", "case_status"]

@@ -8,7 +8,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from borough.catalogue.forms import form_definition_check
-from borough.catalogue.models import FormDefinition, RoutingRule, Service
+from borough.catalogue.models import (
+    CaseStatus,
+    FormDefinition,
+    ResponseTemplate,
+    RoutingRule,
+    Service,
+)
 from borough.core.models import Organisation, Team
 
 
@@ -99,3 +105,55 @@ def routing_rule_create(
         area=area,
         answers=answers or {},
     )
+
+
+@transaction.atomic
+def case_status_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    base_status: str,
+    service: Service | None = None,
+    position: int = 100,
+) -> CaseStatus:
+    """Name a status for an organisation's cases (or one service's): "Crew booked" standing
+    for action_scheduled. Raises django's ValidationError (naming each field) and writes
+    nothing when it is refused."""
+    status = CaseStatus(
+        organisation=organisation,
+        service=service,
+        name=name.strip(),
+        base_status=base_status,
+        position=position,
+    )
+    status.full_clean()
+    status.save()
+    return status
+
+
+@transaction.atomic
+def response_template_create(
+    *,
+    organisation: Organisation,
+    title: str,
+    body: str,
+    service: Service | None = None,
+    case_status: CaseStatus | None = None,
+    base_status: str = "",
+    position: int = 100,
+) -> ResponseTemplate:
+    """Add words staff can pick for a public update, for an organisation (or one service),
+    picked by choosing `case_status` (or `base_status`). The placeholders are checked: raises
+    django's ValidationError and writes nothing when it is refused."""
+    template = ResponseTemplate(
+        organisation=organisation,
+        service=service,
+        title=title.strip(),
+        body=body.strip(),
+        case_status=case_status,
+        base_status=base_status,
+        position=position,
+    )
+    template.full_clean()
+    template.save()
+    return template

@@ -72,7 +72,10 @@ def is_escalated(case: object) -> bool:
 @register.simple_tag(takes_context=True)
 def staff_menu(context: Any) -> dict[str, bool]:
     """Which of the back office's other areas the signed-in user may open."""
+    from borough.backoffice.field_selectors import may_use_field_page
     from borough.backoffice.selectors import audit_organisations, contact_organisations
+    from borough.dispatch.selectors import dispatch_organisations_with_contractors
+    from borough.insight.access import insight_organisations
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -81,6 +84,9 @@ def staff_menu(context: Any) -> dict[str, bool]:
     return {
         "contacts": contact_organisations(user=user).exists(),
         "audit": audit_organisations(user=user).exists(),
+        "field": may_use_field_page(user=user),
+        "dispatch": dispatch_organisations_with_contractors(user=user).exists(),
+        "insight": insight_organisations(user=user).exists(),
     }
 
 
