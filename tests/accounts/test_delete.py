@@ -150,3 +150,21 @@ def test_the_service_refuses_to_delete_twice(alex):
     with pytest.raises(AccountInvalid):
         resident_delete(user=User.objects.get(pk=alex.pk))
     assert AuditEntry.objects.filter(action="account.delete").count() == 1
+
+
+def test_deleting_removes_saved_unsent_forms(alex, service):
+    from borough.portal.models import SavedJourney
+    from borough.portal.services import saved_journey_save
+
+    saved_journey_save(
+        user=alex,
+        service=service,
+        form_version=1,
+        answers={"what": "A sofa"},
+        place={},
+        details={},
+        same={},
+        completed=[],
+    )
+    resident_delete(user=alex)
+    assert not SavedJourney.objects.filter(user=alex).exists()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from borough.accounts.models import User
 from borough.cases.services import Submission, case_create, case_note_add, case_public_update
@@ -67,11 +68,11 @@ def test_a_resident_creates_an_account_and_follows_their_request(
     page.get_by_role("button", name="Create account").click()
     assert page.title().startswith("Error: Create an account")
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Enter your full name").is_visible()
-    assert summary.get_by_role("link", name="Enter your email address").is_visible()
-    assert summary.get_by_role(
-        "link", name="Your password must be 10 characters or more"
-    ).is_visible()
+    expect(summary.get_by_role("link", name="Enter your full name")).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter your email address")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Your password must be 10 characters or more")
+    ).to_be_visible()
     _visit(page, "03-register-errors")
     page.get_by_label("Full name").fill("Alex Resident")
     page.get_by_label("Email address").fill("alex@example.com")
@@ -105,11 +106,11 @@ def test_a_resident_creates_an_account_and_follows_their_request(
     page.get_by_label("Password", exact=True).fill("not my password")
     page.get_by_role("button", name="Sign in", exact=True).click()
     assert page.title().startswith("Error: Sign in")
-    assert (
-        page.locator(".govuk-error-summary")
-        .get_by_role("link", name="Enter a correct email address and password")
-        .is_visible()
-    )
+    expect(
+        page.locator(".govuk-error-summary").get_by_role(
+            "link", name="Enter a correct email address and password"
+        )
+    ).to_be_visible()
     _visit(page, "05-sign-in-error")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
@@ -117,7 +118,7 @@ def test_a_resident_creates_an_account_and_follows_their_request(
     # Your requests, with the banner asking them to confirm their address.
     assert page.url == live_server.url + "/account/"
     assert page.get_by_role("heading", level=1).inner_text() == "Your requests"
-    assert page.get_by_text("Confirm your email address").is_visible()
+    expect(page.get_by_text("Confirm your email address")).to_be_visible()
     _visit(page, "06-your-requests-unconfirmed")
     page.get_by_role("button", name="Send the link again").click()
     assert "We’ve sent a new link to alex@example.com" in page.locator("main").inner_text()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.cases.models import Case
 from tests.browser.conftest import assert_accessible
@@ -129,7 +130,7 @@ def test_a_resident_reports_fly_tipping(
     page.get_by_role("link", name="Report fly-tipping").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Report fly-tipping"
-    assert page.get_by_text("We aim to deal with reports within 5 working days").is_visible()
+    expect(page.get_by_text("We aim to deal with reports within 5 working days")).to_be_visible()
     _visit(page, "03-start")
     page.get_by_role("button", name="Start now").click()
 
@@ -138,7 +139,7 @@ def test_a_resident_reports_fly_tipping(
     _visit(page, "04-location")
     page.get_by_role("button", name="Continue").click()
     assert page.title().startswith("Error: Where is the problem?")
-    assert page.get_by_role("alert").get_by_text("Enter a postcode or street name").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Enter a postcode or street name")).to_be_visible()
     _visit(page, "05-location-error")
     page.get_by_label("Postcode or street name").fill("dt1 1uz")
     page.get_by_role("button", name="Find address").click()
@@ -169,9 +170,9 @@ def test_a_resident_reports_fly_tipping(
         files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture"}]
     )
     page.get_by_role("button", name="Continue").click()
-    assert (
-        page.get_by_role("alert").get_by_text("The selected file must be a JPG or PNG").is_visible()
-    )
+    expect(
+        page.get_by_role("alert").get_by_text("The selected file must be a JPG, PNG or WebP")
+    ).to_be_visible()
     _visit(page, "10-file-error")
     page.get_by_label("Add photos (optional)").set_input_files(
         files=[{"name": "bags.png", "mimeType": "image/png", "buffer": png_bytes()}]
@@ -179,13 +180,13 @@ def test_a_resident_reports_fly_tipping(
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("link", name="Back").click()
     assert page.get_by_role("term").inner_text() == "bags.png"
-    assert page.get_by_role("button", name="Remove bags.png").is_visible()
+    expect(page.get_by_role("button", name="Remove bags.png")).to_be_visible()
     _visit(page, "11-file-added")
     page.get_by_role("button", name="Continue").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your details"
     page.get_by_label("Email address").fill("resident@example.com")
-    page.get_by_label("Show my name on the public report").is_visible()
+    expect(page.get_by_label("Show my name on the public report")).to_be_visible()
     _visit(page, "12-details")
     page.get_by_role("button", name="Continue").click()
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from borough.cases.models import Case, CaseFollower
 from borough.cases.services import Submission, case_create
@@ -67,7 +68,7 @@ def test_a_resident_reports_fly_tipping_with_a_photo_and_a_pin(
         page.locator(".borough-map__canvas path").first.wait_for(state="attached")
         assert page.locator(".leaflet-tile").count() == 0
         # The postcode or street name stays for those who cannot use the map.
-        assert page.get_by_label("Postcode or street name").is_visible()
+        expect(page.get_by_label("Postcode or street name")).to_be_visible()
         _visit(page, "r01-location-map")
         # After "Find address" the map is centred on the postcode; a pin placed on it is used
         # instead of an address chosen from the list.
@@ -90,7 +91,7 @@ def test_a_resident_reports_fly_tipping_with_a_photo_and_a_pin(
             page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "Continue"
         latitude_placed, longitude_placed = latitude.input_value(), longitude.input_value()
-        assert page.get_by_text("Pin placed on the map").is_visible()
+        expect(page.get_by_text("Pin placed on the map")).to_be_visible()
         _visit(page, "r02-location-pin")
     else:
         assert map_region.count() == 0
@@ -157,7 +158,7 @@ def test_a_resident_reports_fly_tipping_with_a_photo_and_a_pin(
     page.get_by_role("link", name="Report fly-tipping").click()
     page.get_by_label("Email address").fill("neighbour@example.com")
     page.get_by_role("button", name="Get updates").click()
-    assert page.get_by_text("We’ll email you when this report is updated").first.is_visible()
+    expect(page.get_by_text("We’ll email you when this report is updated").first).to_be_visible()
     _visit(page, "r07-report-followed")
     assert CaseFollower.objects.get().email == "neighbour@example.com"
 

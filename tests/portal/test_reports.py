@@ -326,7 +326,7 @@ def test_public_photos_are_shown_and_private_ones_are_not(client, potholes, make
     case = make_case(potholes, 0)
     public = attachment_add(
         case=case,
-        content=png_bytes(3, 1),
+        content=png_bytes(130, 100),
         filename="hole.png",
         actor=None,
         public=True,
@@ -334,20 +334,21 @@ def test_public_photos_are_shown_and_private_ones_are_not(client, potholes, make
     )
     private = attachment_add(
         case=case,
-        content=png_bytes(4, 1),
+        content=png_bytes(140, 100),
         filename="face.png",
         actor=None,
         content_type="image/png",
     )
     html = squash(client.get(f"/reports/{case.reference}/"))
-    assert f'src="/reports/{case.reference}/photos/{public.pk}/"' in html
+    assert f'href="/reports/{case.reference}/photos/{public.pk}/"' in html
+    assert f'src="/reports/{case.reference}/photos/{public.pk}/?size=thumbnail"' in html
     assert f"/photos/{private.pk}/" not in html
     assert "/media/" not in html
 
     response = client.get(f"/reports/{case.reference}/photos/{public.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == png_bytes(3, 1)
+    assert b"".join(response.streaming_content) == png_bytes(130, 100)
 
     assert client.get(f"/reports/{case.reference}/photos/{private.pk}/").status_code == 404
 

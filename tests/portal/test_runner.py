@@ -236,7 +236,7 @@ def test_each_question_type_is_drawn_with_its_govuk_component(client, every_type
     assert '<form method="post" novalidate enctype="multipart/form-data">' in photos
     assert (
         '<input class="govuk-file-upload" id="photos" name="photos" type="file" multiple '
-        'accept="image/jpeg,image/png">'
+        'accept="image/jpeg,image/png,image/webp">'
     ) in photos
 
     details = squash(client.get(url(service, "your-details")))
@@ -676,7 +676,7 @@ def test_a_png_is_kept_and_attached_to_the_case(
     service = every_type_service
     reach(client, service, "photos")
     response = post_page(
-        client, service, "photos", {"photos": upload("pothole.png", png_bytes(3, 2))}
+        client, service, "photos", {"photos": upload("pothole.png", png_bytes(300, 200))}
     )
     assert response.status_code == 302, errors_in(response)
     token = client.session["portal.journeys"][service.code]["answers"]["photos"][0]
@@ -695,8 +695,8 @@ def test_a_png_is_kept_and_attached_to_the_case(
     attachment = case.attachments.get()
     assert attachment.original_name == "pothole.png"
     assert attachment.content_type == "image/png"
-    assert (attachment.width, attachment.height) == (3, 2)
-    assert attachment.file.read() == png_bytes(3, 2)
+    assert (attachment.width, attachment.height) == (300, 200)
+    assert attachment.file.read() == png_bytes(300, 200)
     assert case.answers["photos"] == [token]
     # The temporary copy is gone once the case has it.
     assert upload_get(token) is None
@@ -707,7 +707,7 @@ def test_a_png_is_kept_and_attached_to_the_case(
     [
         (
             upload("notes.png", b"just some text, not a picture"),
-            "The selected file must be a JPG or PNG",
+            "The selected file must be a JPG, PNG or WebP",
         ),
         (upload("empty.png", b""), "The selected file is empty"),
         (

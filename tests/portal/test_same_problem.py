@@ -97,7 +97,7 @@ def test_an_open_report_nearby_is_offered(client, potholes, home):
     assert "No, this is a different problem" in html
     assert "30 metres away" in html
     assert '<strong class="govuk-tag govuk-tag--blue">Open</strong>' in html
-    assert f'src="/reports/{case.reference}/photos/{photo.pk}/"' in html
+    assert f'src="/reports/{case.reference}/photos/{photo.pk}/?size=thumbnail"' in html
     assert "first@example.com" not in html and "First Reporter" not in html
     assert 'href="/service/report-pothole/find-location/"' in html  # back
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from borough.cases.models import (
     Case,
     CaseEvent,
     EventKind,
     Status,
 )
-from borough.cases.selectors import public_case_events
 from borough.catalogue.forms import answers_summary
 from borough.catalogue.models import ServiceKind
 
@@ -56,11 +57,17 @@ class TimelineItem:
 def _title(event: CaseEvent, case: Case) -> str:
     kind = event.kind
     status = str(event.data.get("status") or "")
+    # The council's own name for the status, when staff chose one ("Crew booked").
+    named = str(event.data.get("status_label") or "")
     if kind == EventKind.CREATED:
         return SENT.get(case.service.kind, "Sent")
     if kind == EventKind.STATUS_CHANGED:
+        if named:
+            return f"Status changed to ‘{named}’"  # noqa: RUF001
         return f"Status changed to ‘{status_label(status)}’" if status else "Status changed"  # noqa: RUF001
     if kind == EventKind.CLOSED:
+        if named:
+            return f"Closed: {named}"
         return f"Closed: {status_label(status)}" if status else "Closed"
     if kind == EventKind.REOPENED:
         return "Reopened"
@@ -84,7 +91,7 @@ def case_timeline_for_resident(*, case: Case, user: object) -> list[TimelineItem
     or the council as the author (never a member of staff's name)."""
     council = case.organisation.name
     items = []
-    for event in reversed(public_case_events(case=case)):
+    for event in reversed(_resident_events(case)):
         mine = event.actor_id is not None and event.actor_id == getattr(user, "pk", None)
         items.append(
             TimelineItem(
@@ -95,6 +102,21 @@ def case_timeline_for_resident(*, case: Case, user: object) -> list[TimelineItem
             )
         )
     return items
+
+
+def _resident_events(case: Case) -> list[CaseEvent]:
+    """The public events and the resident's own replies (`resident_visible`), oldest first."""
+    return list(
+        case.events.filter(Q(public=True) | Q(data__resident_visible=True)).order_by("at", "id")
+    )
+
+
+def case_question_for_resident(*, case: Case) -> str:
+    """What the council last asked the resident about their case ("" if nothing)."""
+    event = case.events.filter(kind=EventKind.INFORMATION_REQUESTED, public=True).order_by(
+        "-at", "-id"
+    )
+    return str(event.values_list("body", flat=True).first() or "")
 
 
 def case_answers(case: Case) -> list[tuple[str, str, str]]:

@@ -6,11 +6,15 @@ services; a service's AccountInvalid is put back on the form with `add_errors`.
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from borough.accounts.models import ContactPreference
 from borough.accounts.services import EMAIL_FORMAT, EMAIL_REQUIRED
@@ -58,7 +62,7 @@ class EmailField(forms.CharField):
             strip=True,
             error_messages={
                 "required": required_message,
-                "max_length": "Your email address must be 254 characters or fewer",
+                "max_length": _("Your email address must be 254 characters or fewer"),
             },
             **kwargs,
         )
@@ -123,8 +127,8 @@ class ContactForm(GovukForm):
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how you would like us to contact you",
-            "invalid_choice": "Select how you would like us to contact you",
+            "required": _("Select how you would like us to contact you"),
+            "invalid_choice": _("Select how you would like us to contact you"),
         },
     )
 
@@ -135,15 +139,15 @@ class PostcodeForm(GovukForm):
     def clean_postcode(self) -> str:
         postcode = postcode_normalise(self.cleaned_data["postcode"])
         if postcode is None:
-            raise ValidationError("Enter a real postcode")
+            raise ValidationError(_("Enter a real postcode"))
         return postcode
 
 
 class AddressForm(GovukForm):
     uprn = forms.ChoiceField(
         error_messages={
-            "required": "Select an address from the list",
-            "invalid_choice": "Select an address from the list",
+            "required": _("Select an address from the list"),
+            "invalid_choice": _("Select an address from the list"),
         },
     )
 
@@ -161,8 +165,8 @@ class AssistanceForm(GovukForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select yes if you need help to use council services",
-            "invalid_choice": "Select yes if you need help to use council services",
+            "required": _("Select yes if you need help to use council services"),
+            "invalid_choice": _("Select yes if you need help to use council services"),
         },
     )
 
@@ -179,3 +183,92 @@ class EmailChangeForm(GovukForm):
 
 class DeleteForm(GovukForm):
     password = PasswordField()
+
+
+# -- Photos sent with a reply (and by staff closing a case) ------------------------------------
+
+# The photo types Borough stores, by the format Pillow reads from the file's own bytes (never
+# its name or the browser's word), with the words residents know.
+PHOTO_TYPES: dict[str, tuple[str, str]] = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+}
+PHOTO_MAX_MB = 10
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A checked photo, ready for `cases.services.attachment_add`."""
+
+    content: bytes
+    filename: str
+    content_type: str
+    width: int
+    height: int
+
+
+def _photo_name(name: str, extension: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "").strip()
+    base = base[:150] or "photo"
+    if not base.lower().endswith((extension, ".jpeg" if extension == ".jpg" else extension)):
+        base += extension
+    return base
+
+
+class PhotoField(forms.FileField):
+    """An optional JPG or PNG photo of at most 10MB, checked by reading it as an image.
+    Cleans to a `Photo`, or None when no file was chosen."""
+
+    default_error_messages = {
+        "invalid": _("The selected file must be a JPG or PNG"),
+        "empty": _("The selected file is empty"),
+        "missing": _("The selected file could not be uploaded – try again"),  # noqa: RUF001
+        "max_length": _("The file name must be 150 characters or fewer"),
+        "contradiction": _("The selected file could not be uploaded – try again"),  # noqa: RUF001
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Photo | None:
+        uploaded = super().clean(data, initial)
+        if not uploaded:
+            return None
+        if (uploaded.size or 0) > PHOTO_MAX_MB * 1024 * 1024:
+            raise ValidationError(_("The selected file must be smaller than 10MB"))
+        content = b"".join(uploaded.chunks())
+        if not content:
+            raise ValidationError(self.error_messages["empty"])
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                kind = image.format or ""
+                width, height = image.size
+                image.verify()
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise ValidationError(self.error_messages["invalid"]) from None
+        if kind not in PHOTO_TYPES:
+            raise ValidationError(self.error_messages["invalid"])
+        content_type, extension = PHOTO_TYPES[kind]
+        return Photo(
+            content=content,
+            filename=_photo_name(uploaded.name or "", extension),
+            content_type=content_type,
+            width=width,
+            height=height,
+        )
+
+
+class RequestReplyForm(GovukForm):
+    """The resident's answer to the council's question about their request."""
+
+    body = forms.CharField(
+        max_length=5000,
+        strip=True,
+        widget=forms.Textarea,
+        error_messages={
+            "required": _("Enter your reply"),
+            "max_length": _("Your reply must be 5,000 characters or fewer"),
+        },
+    )
+    photo = PhotoField()

@@ -133,3 +133,38 @@ class SignInAttempt(models.Model):
     def __str__(self) -> str:
         outcome = "succeeded" if self.succeeded else "blocked" if self.blocked else "failed"
         return f"{self.email} from {self.ip} {outcome} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class EmailSendKind(models.TextChoices):
+    """The emails anyone can make Borough send to an address, limited per hour."""
+
+    CONFIRM = "confirm", "Confirm your email address"
+    ACCOUNT_EXISTS = "account_exists", "You already have an account"
+    PASSWORD_RESET = "password_reset", "Reset your password"
+
+
+class EmailSend(models.Model):
+    """One email a resident's action asked for: a confirmation link, an "account exists"
+    notice or a password reset link.
+
+    `accounts.signin.email_send_claim` writes one row per request and reads them to limit
+    how many such emails go to one address, and are asked for from one IP address, each
+    hour. `sent` is False when the limit held the email back. Rows are deleted after a day.
+    """
+
+    kind = models.CharField(max_length=20, choices=EmailSendKind.choices)
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["email", "at"], name="emailsend_email_at"),
+            models.Index(fields=["ip", "at"], name="emailsend_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "sent" if self.sent else "held back"
+        return f"{self.kind} to {self.email} from {self.ip} {outcome} at {self.at:%Y-%m-%d %H:%M}"

@@ -24,11 +24,13 @@ from django.utils import timezone
 from borough.accounts.emails import email_send_on_commit
 from borough.accounts.models import (
     ContactPreference,
+    EmailSendKind,
     ResidentProfile,
     SignInAttempt,
     StaffMembership,
     User,
 )
+from borough.accounts.signin import email_send_claim
 from borough.accounts.tokens import (
     VERIFY_MAX_AGE,
     TokenProblem,
@@ -44,6 +46,7 @@ from borough.catalogue.forms import answer_clean
 from borough.core.models import Role, Team
 from borough.core.services import audit_record
 from borough.places.selectors import property_by_uprn
+from borough.portal.models import SavedJourney
 
 
 class AccountInvalid(ValueError):
@@ -110,11 +113,13 @@ def resident_register(
     phone: str = "",
     verified: bool = False,
     base_url: str = "",
+    ip: str | None = None,
 ) -> User:
     """Create a resident's account and profile.
 
     With `base_url` (and not `verified`), a link to confirm the email address is emailed to
-    the resident once the account is saved.
+    the resident once the account is saved (unless the limits on such emails for the address,
+    or for `ip`, the address it was asked for from, hold it back: see `accounts.signin`).
     """
     errors: dict[str, str] = {}
     email = _check_email(email, errors)
@@ -138,11 +143,13 @@ def resident_register(
     )
     ResidentProfile.objects.create(user=user, phone=phone.strip())
     if base_url and not verified:
-        _verification_email(user=user, email=user.email, base_url=base_url)
+        _verification_email(user=user, email=user.email, base_url=base_url, ip=ip)
     return user
 
 
-def resident_sign_up(*, email: str, password: str, full_name: str, base_url: str) -> User | None:
+def resident_sign_up(
+    *, email: str, password: str, full_name: str, base_url: str, ip: str | None = None
+) -> User | None:
     """Register from the sign-up page without telling anyone which addresses have accounts.
 
     When the only problem is that the email address already has an account, nothing is
@@ -152,7 +159,7 @@ def resident_sign_up(*, email: str, password: str, full_name: str, base_url: str
     """
     try:
         return resident_register(
-            email=email, password=password, full_name=full_name, base_url=base_url
+            email=email, password=password, full_name=full_name, base_url=base_url, ip=ip
         )
     except AccountInvalid as exc:
         errors = {field: message for field, message in exc.errors.items() if message != EMAIL_TAKEN}
@@ -163,7 +170,11 @@ def resident_sign_up(*, email: str, password: str, full_name: str, base_url: str
     # Hash the password anyway, so this answer takes as long as making an account does.
     make_password(password)
     existing = User.objects.filter(email__iexact=email.strip()).first()
-    if existing is not None and existing.is_active:
+    if (
+        existing is not None
+        and existing.is_active
+        and email_send_claim(kind=EmailSendKind.ACCOUNT_EXISTS, email=existing.email, ip=ip)
+    ):
         email_send_on_commit(
             to=existing.email,
             subject="You already have an account",
@@ -178,7 +189,9 @@ def resident_sign_up(*, email: str, password: str, full_name: str, base_url: str
 # -- Confirming an email address ---------------------------------------------------------
 
 
-def _verification_email(*, user: User, email: str, base_url: str) -> None:
+def _verification_email(*, user: User, email: str, base_url: str, ip: str | None) -> None:
+    if not email_send_claim(kind=EmailSendKind.CONFIRM, email=email, ip=ip):
+        return
     token = email_verify_token(user=user, email=email)
     email_send_on_commit(
         to=email,
@@ -199,12 +212,12 @@ def email_address_to_confirm(user: User) -> str | None:
     return None
 
 
-def email_verification_send(*, user: User, base_url: str) -> str | None:
-    """Email a new confirmation link to the address waiting for confirmation, if any.
-    Returns that address."""
+def email_verification_send(*, user: User, base_url: str, ip: str | None = None) -> str | None:
+    """Email a new confirmation link to the address waiting for confirmation, if any (and
+    if the limits on such emails allow). Returns that address either way."""
     email = email_address_to_confirm(user)
     if email is not None:
-        _verification_email(user=user, email=email, base_url=base_url)
+        _verification_email(user=user, email=email, base_url=base_url, ip=ip)
     return email
 
 
@@ -271,7 +284,7 @@ def email_verify(*, token: str) -> VerifyResult:
 
 
 @transaction.atomic
-def resident_email_change(*, user: User, email: str, base_url: str) -> str:
+def resident_email_change(*, user: User, email: str, base_url: str, ip: str | None = None) -> str:
     """Ask to change the account's email address to `email`. Nothing changes until the
     resident follows the link emailed to the new address; the old one keeps working till
     then. (The page checks the resident's password first.) Returns the new address."""
@@ -286,19 +299,22 @@ def resident_email_change(*, user: User, email: str, base_url: str) -> str:
     user = User.objects.select_for_update().get(pk=user.pk)
     user.pending_email = email
     user.save(update_fields=["pending_email"])
-    _verification_email(user=user, email=email, base_url=base_url)
+    _verification_email(user=user, email=email, base_url=base_url, ip=ip)
     return email
 
 
 # -- Passwords -------------------------------------------------------------------------
 
 
-def password_reset_request(*, email: str, base_url: str) -> None:
-    """Email a password reset link, if an active account has this address. The caller says
-    the same thing either way."""
+def password_reset_request(*, email: str, base_url: str, ip: str | None = None) -> None:
+    """Email a password reset link, if an active account has this address and the limits on
+    reset emails (to the address, and asked for from `ip`) allow. The caller says the same
+    thing either way."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
+        return
+    if not email_send_claim(kind=EmailSendKind.PASSWORD_RESET, email=user.email, ip=ip):
         return
     token = password_reset_tokens.make_token(user)
     with transaction.atomic():
@@ -462,7 +478,7 @@ def resident_delete(*, user: User, base_url: str = "") -> User:
 
     The user row stays (cases, contacts and the audit trail point at it) but is deactivated
     and emptied: the email address becomes a unique placeholder at a domain that cannot
-    receive mail, the name is cleared and the password made unusable. The profile is deleted.
+    receive mail, the name is cleared and the password made unusable. The profile and any saved, unsent forms are deleted.
     On the resident's cases the reporter's name, email and phone are cleared and the resident
     set to none; their follows of cases and their sign-in attempts are deleted. The deletion
     is audited, and a last email tells the old address it happened.
@@ -490,6 +506,7 @@ def resident_delete(*, user: User, base_url: str = "") -> User:
     followers, _ = CaseFollower.objects.filter(Q(user=user) | Q(email__in=addresses)).delete()
     SignInAttempt.objects.filter(email__in=addresses).delete()
     ResidentProfile.objects.filter(user=user).delete()
+    SavedJourney.objects.filter(user=user).delete()
 
     user.email = f"deleted-{user.pk}-{secrets.token_hex(6)}@{DELETED_EMAIL_DOMAIN}"
     user.full_name = ""

@@ -12,10 +12,18 @@ While locked, the password is not checked at all, and the answer is the same whe
 an account has the email address, so nobody learns which addresses have accounts or, during a
 lock-out, whether a guessed password was right. Unknown addresses are counted and locked just
 like known ones.
+
+The emails anyone can ask Borough to send to an address (a link to confirm it, "you already
+have an account", a password reset link) are limited too, by `email_send_claim`: at most
+EMAIL_SENDS_PER_ADDRESS an hour to one address (confirmation and "already have an account"
+emails count together, reset emails apart), and EMAIL_SENDS_PER_IP an hour asked for from
+one IP address. An email over a limit is not sent, and the page says just what it says when
+it is, so nobody learns about accounts, or the limit, from it; it is logged.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,7 +34,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from borough.accounts.models import SignInAttempt, User
+from borough.accounts.models import EmailSend, EmailSendKind, SignInAttempt, User
+
+logger = logging.getLogger(__name__)
 
 EMAIL_FAILURES = 5
 IP_FAILURES = 20
@@ -165,3 +175,52 @@ def sign_in_attempts_delete_old(*, older_than: timedelta = timedelta(days=30)) -
     not needed for lock-outs after LOCK + WINDOW). Returns how many were deleted."""
     deleted, _ = SignInAttempt.objects.filter(at__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+# -- Emails anyone can ask for ---------------------------------------------------------
+
+EMAIL_SENDS_PER_ADDRESS = 3
+EMAIL_SENDS_PER_IP = 20
+EMAIL_SEND_WINDOW = timedelta(hours=1)
+# Rows hold email and IP addresses (personal data): kept only as long as the limits need.
+EMAIL_SEND_KEEP = timedelta(days=1)
+
+# Which kinds count together towards the limit on one address.
+_EMAIL_SEND_GROUPS = {
+    EmailSendKind.CONFIRM: (EmailSendKind.CONFIRM, EmailSendKind.ACCOUNT_EXISTS),
+    EmailSendKind.ACCOUNT_EXISTS: (EmailSendKind.CONFIRM, EmailSendKind.ACCOUNT_EXISTS),
+    EmailSendKind.PASSWORD_RESET: (EmailSendKind.PASSWORD_RESET,),
+}
+
+
+def email_send_claim(
+    *, kind: EmailSendKind, email: str, ip: str | None, now: datetime | None = None
+) -> bool:
+    """Whether an email of `kind` may be sent to `email` now, asked for from `ip`. The
+    request is recorded either way (`EmailSend`), and the caller sends only when True.
+
+    The request is written first, as sent, and counted with those written before it: so
+    requests sent at once cannot all get past the limit. It is held back (False, and logged)
+    when that makes more than EMAIL_SENDS_PER_ADDRESS of its kind to the address, or more
+    than EMAIL_SENDS_PER_IP from the IP address, within EMAIL_SEND_WINDOW.
+    """
+    email = email_normalise(email)
+    now = now or timezone.now()
+    EmailSend.objects.filter(at__lt=now - EMAIL_SEND_KEEP).delete()
+    claim = EmailSend.objects.create(kind=kind, email=email, ip=ip, at=now)
+    counted = EmailSend.objects.filter(
+        sent=True, at__gt=now - EMAIL_SEND_WINDOW, at__lte=now, id__lte=claim.pk
+    )
+    limit = ""
+    if counted.filter(email=email, kind__in=_EMAIL_SEND_GROUPS[kind]).count() > (
+        EMAIL_SENDS_PER_ADDRESS
+    ):
+        limit = "email"
+    elif ip and counted.filter(ip=ip).count() > EMAIL_SENDS_PER_IP:
+        limit = "ip"
+    if not limit:
+        return True
+    claim.sent = False
+    claim.save(update_fields=["sent"])
+    logger.warning("email_rate_limited", extra={"kind": str(kind), "limit": limit, "ip": ip})
+    return False

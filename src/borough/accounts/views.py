@@ -17,17 +17,23 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from borough.accounts import forms
-from borough.accounts.display import case_answers, case_timeline_for_resident
+from borough.accounts.display import (
+    case_answers,
+    case_question_for_resident,
+    case_timeline_for_resident,
+)
 from borough.accounts.models import ResidentProfile, User
 from borough.accounts.services import (
     AccountInvalid,
@@ -41,9 +47,11 @@ from borough.accounts.services import (
     resident_profile_update,
     resident_sign_up,
 )
-from borough.accounts.signin import LOCKED_MESSAGE, SignInOutcome, sign_in_attempt
+from borough.accounts.signin import LOCKED_MESSAGE, SignInOutcome, request_ip, sign_in_attempt
 from borough.accounts.tokens import password_reset_tokens, password_reset_user
+from borough.cases.models import Case, Status
 from borough.cases.selectors import case_for_resident, cases_for_resident
+from borough.cases.services import CaseError, CaseInvalid, attachment_add, case_resident_reply
 from borough.core.links import site_url
 from borough.places.selectors import addresses_for_postcode
 
@@ -122,6 +130,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
                 base_url=site_url(),
+                ip=request_ip(request),
             )
         except AccountInvalid as exc:
             form.add_errors(exc.errors)
@@ -154,9 +163,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @resident_view
 def verify_email_send(request: HttpRequest) -> HttpResponse:
-    sent_to = email_verification_send(user=_user(request), base_url=site_url())
+    sent_to = email_verification_send(
+        user=_user(request), base_url=site_url(), ip=request_ip(request)
+    )
     if sent_to:
-        messages.success(request, f"We’ve sent a new link to {sent_to}")  # noqa: RUF001
+        messages.success(request, _("We’ve sent a new link to %(email)s") % {"email": sent_to})  # noqa: RUF001
     target = _safe_next(request, request.POST.get("next"), reverse("accounts:account"))
     return redirect(target)
 
@@ -213,7 +224,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = forms.PasswordResetForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         # The same answer whether or not an account has the address.
-        password_reset_request(email=form.cleaned_data["email"], base_url=site_url())
+        password_reset_request(
+            email=form.cleaned_data["email"], base_url=site_url(), ip=request_ip(request)
+        )
         request.session[RESET_EMAIL] = form.cleaned_data["email"]
         return redirect("accounts:password_reset_sent")
     return _page(request, "accounts/password_reset.html", form=form)
@@ -278,11 +291,57 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+def _reply(request: HttpRequest, case: Case, form: forms.RequestReplyForm) -> bool:
+    """Send the resident's reply (and its photo, both or neither); False with the form's
+    errors when it was refused."""
+    if not form.is_valid():
+        return False
+    photo = form.cleaned_data.get("photo")
+    user = _user(request)
+    try:
+        with transaction.atomic():
+            event = case_resident_reply(case=case, body=form.cleaned_data["body"], resident=user)
+            if photo is not None:
+                attachment_add(
+                    case=case,
+                    content=photo.content,
+                    filename=photo.filename,
+                    actor=user,
+                    public=False,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    event=event,
+                )
+    except CaseInvalid as exc:
+        # A photo the case refused ("file") is the photo field's error.
+        form.add_errors({"photo" if key == "file" else key: msg for key, msg in exc.errors.items()})
+        return False
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
 @resident_view
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """The resident's own request: its status and what has happened; while the council waits
+    for them, its question and a reply form (text and an optional photo)."""
     user = _user(request)
     case = case_for_resident(user=user, reference=reference)
+    waiting = case.status == Status.WAITING
+    form: forms.RequestReplyForm | None = None
+    if request.method == "POST":
+        if not waiting:
+            # Nothing to reply to (already replied, say, in another tab): nothing is written.
+            return redirect("accounts:request", reference=case.reference)
+        form = forms.RequestReplyForm(request.POST, request.FILES)
+        if _reply(request, case, form):
+            messages.success(request, _("Your reply has been sent"))
+            return redirect("accounts:request", reference=case.reference)
+    elif waiting:
+        form = forms.RequestReplyForm()
     return _page(
         request,
         "accounts/request.html",
@@ -290,8 +349,11 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "answers": case_answers(case),
             "timeline": case_timeline_for_resident(case=case, user=user),
+            "question": case_question_for_resident(case=case) if waiting else None,
+            "reply_form": form,
             "nav": "requests",
         },
+        form=form,
     )
 
 
@@ -350,7 +412,7 @@ def profile_name(request: HttpRequest) -> HttpResponse:
         template="accounts/profile_name.html",
         initial={"full_name": user.full_name},
         save=lambda data: resident_profile_update(user=user, full_name=data["full_name"]),
-        done="Your name has been changed",
+        done=_("Your name has been changed"),
     )
 
 
@@ -364,7 +426,7 @@ def profile_phone(request: HttpRequest) -> HttpResponse:
         template="accounts/profile_phone.html",
         initial={"phone": _profile(user).phone},
         save=lambda data: resident_profile_update(user=user, phone=data["phone"]),
-        done="Your phone number has been changed",
+        done=_("Your phone number has been changed"),
     )
 
 
@@ -380,7 +442,7 @@ def profile_contact(request: HttpRequest) -> HttpResponse:
         save=lambda data: resident_profile_update(
             user=user, contact_preference=data["contact_preference"]
         ),
-        done="How we contact you has been changed",
+        done=_("How we contact you has been changed"),
     )
 
 
@@ -395,7 +457,7 @@ def profile_assistance(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["needs_assistance"] == "yes":
                 return redirect("accounts:profile_assistance_notes")
             resident_profile_update(user=user, needs_assistance=False)
-            messages.success(request, "The help you need has been changed")
+            messages.success(request, _("The help you need has been changed"))
             return redirect("accounts:profile")
     else:
         needs = _profile(user).needs_assistance
@@ -415,7 +477,7 @@ def profile_assistance_notes(request: HttpRequest) -> HttpResponse:
         save=lambda data: resident_profile_update(
             user=user, needs_assistance=True, assistance_notes=data["assistance_notes"]
         ),
-        done="The help you need has been changed",
+        done=_("The help you need has been changed"),
     )
 
 
@@ -455,7 +517,7 @@ def profile_address_choose(request: HttpRequest) -> HttpResponse:
         except AccountInvalid as exc:
             form.add_errors(exc.errors)
         else:
-            messages.success(request, "Your address has been changed")
+            messages.success(request, _("Your address has been changed"))
             return redirect("accounts:profile")
     return _page(
         request,
@@ -472,7 +534,7 @@ def _password_problem(request: HttpRequest, password: str) -> str | None:
     if result.outcome == SignInOutcome.LOCKED:
         return LOCKED_MESSAGE
     if not result.ok or result.user is None or result.user.pk != user.pk:
-        return "Enter the correct password"
+        return _("Enter the correct password")
     return None
 
 
@@ -489,14 +551,18 @@ def email_change(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 sent_to = resident_email_change(
-                    user=user, email=form.cleaned_data["email"], base_url=site_url()
+                    user=user,
+                    email=form.cleaned_data["email"],
+                    base_url=site_url(),
+                    ip=request_ip(request),
                 )
             except AccountInvalid as exc:
                 form.add_errors(exc.errors)
             else:
                 messages.success(
                     request,
-                    f"We’ve sent a link to {sent_to}. Use it to confirm your new address.",  # noqa: RUF001
+                    _("We’ve sent a link to %(email)s. Use it to confirm your new address.")  # noqa: RUF001
+                    % {"email": sent_to},
                 )
                 return redirect("accounts:profile")
     return _page(request, "accounts/email_change.html", {"nav": "profile"}, form=form)

@@ -15,6 +15,16 @@ code, with the form version they were given under. Nothing is thrown away: if th
 publishes a new form version mid-journey the raw answers are kept and checked again against
 the new version; answers to questions that are no longer shown are dropped only when the
 case is made (by the engine's `answers_clean`).
+
+For a signed-in resident every change is also saved to the database (`SavedJourney`, one per
+resident and service), so a half-finished form outlives the session: when they open the
+service again in a new session they choose to continue where they left off (`resume`) or
+start again.
+
+In assisted mode (`Assisted`) an advisor goes through the same steps for a caller: the
+journey is kept apart from the advisor's own, "Your details" becomes "The caller's details"
+(name required, email address optional) unless the caller has an account, and nothing is
+saved to the database.
 """
 
 from __future__ import annotations
@@ -24,7 +34,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext
 
+from borough.accounts.models import User
 from borough.cases.selectors import CaseNear, public_cases_near
 from borough.catalogue.forms import (
     FormContext,
@@ -37,9 +49,17 @@ from borough.places.geo import organisations_at
 from borough.places.selectors import property_by_uprn
 from borough.portal.answers import question_error
 from borough.portal.display import kind_noun
+from borough.portal.models import SavedJourney
 from borough.portal.public import SAME_PROBLEM_METRES
+from borough.portal.services import saved_journey_delete, saved_journey_save
+from borough.portal.uploads import upload_get
 
 SESSION_KEY: Final = "portal.journeys"
+# Assisted digital: who the advisor is acting for, and the journeys made for callers (kept
+# apart from the advisor's own), and the references sent for callers.
+ASSISTED_KEY: Final = "portal.assisted"
+ASSISTED_JOURNEYS_KEY: Final = "portal.assisted_journeys"
+ASSISTED_SENT_KEY: Final = "portal.assisted_sent"
 SUBMITTED_KEY: Final = "portal.submitted"
 CASES_KEY: Final = "portal.cases"
 # How many submitted journeys a session remembers (for double submits and confirmation pages).
@@ -105,7 +125,42 @@ def address_question(service: Service) -> dict[str, Any]:
     }
 
 
-def details_questions(service: Service) -> list[dict[str, Any]]:
+def caller_details_questions(service: Service) -> list[dict[str, Any]]:
+    """ "The caller's details", asked by an advisor: many callers have no email address."""
+    noun = kind_noun(service)
+    return [
+        {
+            "id": "name",
+            "type": "text",
+            "label": gettext("Full name"),
+            "name": gettext("the caller’s full name"),  # noqa: RUF001
+            "validation": {"max_length": 200},
+            "errors": {"required": gettext("Enter the caller’s full name")},  # noqa: RUF001
+        },
+        {
+            "id": "email",
+            "type": "email",
+            "label": gettext("Email address (optional)"),
+            "name": gettext("the caller’s email address"),  # noqa: RUF001
+            "required": False,
+            "hint": gettext(
+                "For updates about their %(noun)s. Leave this empty if they do not have one."
+            )
+            % {"noun": noun},
+        },
+        {
+            "id": "phone",
+            "type": "phone",
+            "label": gettext("UK telephone number (optional)"),
+            "name": gettext("the caller’s telephone number"),  # noqa: RUF001
+            "required": False,
+        },
+    ]
+
+
+def details_questions(service: Service, *, assisted: bool = False) -> list[dict[str, Any]]:
+    if assisted:
+        return caller_details_questions(service)
     questions: list[dict[str, Any]] = [
         {
             "id": "email",
@@ -197,8 +252,78 @@ class JourneyState:
         )
 
 
+@dataclass(frozen=True)
+class Assisted:
+    """An advisor raising a case for a caller: the service, the caller's channel, the advisor,
+    and the caller's account when they have one (None for a caller without)."""
+
+    service_code: str
+    channel: str
+    staff_id: int
+    resident_id: int | None = None
+
+
+def assisted_start(
+    session: SessionBase,
+    *,
+    service_code: str,
+    channel: str,
+    staff_id: int,
+    resident_id: int | None = None,
+) -> Assisted:
+    """Start assisted mode for one service, with an empty journey for the new caller."""
+    assisted = Assisted(
+        service_code=service_code, channel=channel, staff_id=staff_id, resident_id=resident_id
+    )
+    session[ASSISTED_KEY] = asdict(assisted)
+    session[ASSISTED_JOURNEYS_KEY] = {}
+    return assisted
+
+
+def assisted_get(session: SessionBase) -> Assisted | None:
+    """Who the advisor using this session is acting for, if anyone."""
+    data = session.get(ASSISTED_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        resident = data.get("resident_id")
+        return Assisted(
+            service_code=str(data["service_code"]),
+            channel=str(data["channel"]),
+            staff_id=int(data["staff_id"]),
+            resident_id=int(resident) if resident is not None else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def assisted_end(session: SessionBase) -> None:
+    """End assisted mode: the browser is the advisor's own again, with no caller's answers."""
+    session.pop(ASSISTED_KEY, None)
+    session.pop(ASSISTED_JOURNEYS_KEY, None)
+
+
+def assisted_sent_remember(session: SessionBase, reference: str) -> None:
+    sent = session.get(ASSISTED_SENT_KEY)
+    sent = [str(item) for item in sent] if isinstance(sent, list) else []
+    if reference not in sent:
+        sent.append(reference)
+    session[ASSISTED_SENT_KEY] = sent[-REMEMBERED:]
+
+
+def assisted_sent(session: SessionBase, reference: str) -> bool:
+    """Whether this browser sent the case with this reference for a caller."""
+    sent = session.get(ASSISTED_SENT_KEY)
+    return isinstance(sent, list) and reference in sent
+
+
 class Journey:
-    """One resident's journey through one service, backed by their session."""
+    """One resident's journey through one service, backed by their session.
+
+    `user` is the signed-in resident whose answers are also saved to the database (None for
+    a resident who is not signed in, and in assisted mode); `assisted` says an advisor is
+    going through it for a caller.
+    """
 
     def __init__(
         self,
@@ -207,13 +332,19 @@ class Journey:
         service: Service,
         form: FormDefinition,
         signed_in: bool,
+        user: User | None = None,
+        assisted: Assisted | None = None,
     ) -> None:
         self.session = session
         self.service = service
         self.form = form
         self.signed_in = signed_in
-        journeys = session.get(SESSION_KEY)
+        self.assisted = assisted
+        self.user = user if assisted is None else None
+        self.session_key = ASSISTED_JOURNEYS_KEY if assisted is not None else SESSION_KEY
+        journeys = session.get(self.session_key)
         stored = journeys.get(service.code) if isinstance(journeys, dict) else None
+        self.in_session = isinstance(stored, dict)
         self.state = JourneyState.from_session(stored, form.version)
         self._cleaned: tuple[dict[str, Any], dict[str, str]] | None = None
         self._steps: list[Step] | None = None
@@ -221,19 +352,65 @@ class Journey:
 
     # -- Keeping it ---------------------------------------------------------------------
 
-    def save(self) -> None:
-        journeys = self.session.get(SESSION_KEY)
+    def _session_save(self) -> None:
+        journeys = self.session.get(self.session_key)
         journeys = dict(journeys) if isinstance(journeys, dict) else {}
         journeys[self.service.code] = asdict(self.state)
-        self.session[SESSION_KEY] = journeys
+        self.session[self.session_key] = journeys
+        self.in_session = True
+
+    def save(self) -> None:
+        """Keep the answers in the session, and for a signed-in resident in the database."""
+        self._session_save()
+        if self.user is not None:
+            saved_journey_save(
+                user=self.user,
+                service=self.service,
+                form_version=self.state.version,
+                answers=self.state.answers,
+                place=self.state.place,
+                details=self.state.details,
+                same=self.state.same,
+                completed=self.state.completed,
+            )
 
     def clear(self) -> None:
-        journeys = self.session.get(SESSION_KEY)
+        """Forget the answers (sent, followed, or started again), saved ones included."""
+        journeys = self.session.get(self.session_key)
         journeys = dict(journeys) if isinstance(journeys, dict) else {}
         journeys.pop(self.service.code, None)
-        self.session[SESSION_KEY] = journeys
+        self.session[self.session_key] = journeys
+        self.in_session = False
+        if self.user is not None:
+            saved_journey_delete(user=self.user, service=self.service)
         self.state = JourneyState(version=self.form.version)
         self._forget()
+
+    def resume(self, saved: SavedJourney) -> None:
+        """Carry on from a saved form: its raw answers and finished steps come back into the
+        session, checked against the current form version like any other answers. Files whose
+        temporary copies are gone are left out, so a photo question may need answering again.
+        """
+        answers = dict(saved.answers) if isinstance(saved.answers, dict) else {}
+        for page in self.definition.get("pages") or []:
+            for question in page.get("questions") or []:
+                tokens = answers.get(question.get("id"))
+                if question.get("type") == "file" and isinstance(tokens, list):
+                    answers[question["id"]] = [
+                        token for token in tokens if isinstance(token, str) and upload_get(token)
+                    ]
+        self.state = JourneyState.from_session(
+            {
+                "answers": answers,
+                "place": saved.place,
+                "details": saved.details,
+                "same": saved.same,
+                "completed": saved.completed,
+            },
+            self.form.version,
+        )
+        self._forget()
+        self._session_save()
 
     @property
     def started(self) -> bool:
@@ -249,7 +426,7 @@ class Journey:
         """The key that makes sending twice make one case; made when first asked for."""
         if not self.state.key:
             self.state.key = secrets.token_urlsafe(24)
-            self.save()
+            self._session_save()
         return self.state.key
 
     # -- The form -------------------------------------------------------------------------
@@ -293,7 +470,14 @@ class Journey:
 
     @property
     def asks_details(self) -> bool:
+        """Whether "Your details" is asked: not of a signed-in resident (the case is theirs),
+        nor of a caller an advisor found the account of."""
+        if self.assisted is not None:
+            return self.assisted.resident_id is None
         return not self.signed_in
+
+    def details_questions(self) -> list[dict[str, Any]]:
+        return details_questions(self.service, assisted=self.assisted is not None)
 
     def steps(self) -> list[Step]:
         """The steps the resident takes now, given their answers so far."""
@@ -319,8 +503,8 @@ class Journey:
         if self.asks_details:
             page = {
                 "id": DETAILS_STEP,
-                "title": "Your details",
-                "questions": details_questions(self.service),
+                "title": gettext("The caller’s details") if self.assisted else "Your details",  # noqa: RUF001
+                "questions": self.details_questions(),
             }
             steps.append(Step(DETAILS_STEP, DETAILS, page))
         return steps
@@ -490,7 +674,7 @@ class Journey:
     def details(self) -> dict[str, Any]:
         """The cleaned "Your details" answers."""
         cleaned: dict[str, Any] = {}
-        for question in details_questions(self.service):
+        for question in self.details_questions():
             value, error = answer_clean(
                 question, self.state.details.get(question["id"]), context=self.context
             )

@@ -213,7 +213,10 @@ def public_updates(case: Case) -> list[Update]:
             title = "Reported"
             author = case.reporter_name if case.show_name_publicly else ""
         elif event.kind in (EventKind.STATUS_CHANGED, EventKind.CLOSED, EventKind.REOPENED):
-            title = f"Status changed to {_status_words(event.data.get('status'))}"
+            # The council's own name for the status, when staff chose one ("Crew booked").
+            title = "Status changed to " + str(
+                event.data.get("status_label") or _status_words(event.data.get("status"))
+            )
         elif event.kind == EventKind.MARKED_DUPLICATE:
             title = "Marked as a duplicate"
             link = str(event.data.get("original") or "")

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from borough.cases.images import attachment_file
 from borough.cases.selectors import (
     public_case,
     public_case_photos,
@@ -207,13 +208,15 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_GET
 def report_photo(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
-    """A public photo of a public report. Uploads are never served from /media/."""
+    """A public photo of a public report (its thumbnail with `?size=thumbnail`). Uploads are
+    never served from /media/."""
     photo = public_photo(reference=reference, attachment_id=attachment_id)
+    stored, content_type = attachment_file(photo, size=request.GET.get("size"))
     try:
-        handle = default_storage.open(str(photo.file.name), "rb")
+        handle = default_storage.open(str(stored.name), "rb")
     except (FileNotFoundError, OSError):
         raise Http404("The photo is missing") from None
-    response = FileResponse(handle, content_type=photo.content_type)
+    response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from borough.cases.models import Case
@@ -14,6 +17,7 @@ from borough.catalogue.selectors import service_groups, service_list_active
 from borough.core.models import COUNCIL_KINDS, Organisation
 from borough.places.models import Area, AreaKind
 from borough.portal.journey import submitted_by_session
+from borough.portal.models import SAVED_JOURNEY_DAYS, SavedJourney
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,30 @@ def council_bounds() -> tuple[float, float, float, float] | None:
         max(box[2] for box in boxes),
         max(box[3] for box in boxes),
     )
+
+
+# -- Saved forms (save and come back later) -----------------------------------------------------
+
+
+def _saved_journeys_fresh(user: Any) -> QuerySet[SavedJourney]:
+    """The resident's saved forms changed in the last `SAVED_JOURNEY_DAYS`, of services they
+    may still use; older ones are ignored (and deleted by `saved_journeys_expire`)."""
+    if not getattr(user, "is_authenticated", False):
+        return SavedJourney.objects.none()
+    since = timezone.now() - timedelta(days=SAVED_JOURNEY_DAYS)
+    return SavedJourney.objects.filter(
+        user=user,
+        updated_at__gte=since,
+        service__is_active=True,
+        service__organisation__is_active=True,
+    ).select_related("service")
+
+
+def saved_journey_for_resident(*, user: Any, service: Service) -> SavedJourney | None:
+    """The resident's saved form for `service`, if they have one still kept."""
+    return _saved_journeys_fresh(user).filter(service=service).first()
+
+
+def saved_journeys_for_resident(user: Any) -> list[SavedJourney]:
+    """ "Saved requests you have not sent": the resident's saved forms, latest change first."""
+    return list(_saved_journeys_fresh(user).order_by("-updated_at", "-id"))

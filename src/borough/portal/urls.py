@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/<slug:slug>/", views.group, name="group"),
     path("service/<slug:code>/", views.start, name="start"),
     path("service/<slug:code>/check/", views.check, name="check"),
+    path("service/<slug:code>/saved-answers/", views.resume, name="resume"),
     path("service/<slug:code>/done/<str:reference>/", views.done, name="done"),
     path("service/<slug:code>/get-updates/", views.same_problem_follow, name="same_problem_follow"),
     path("service/<slug:code>/following/<str:reference>/", views.following, name="following"),

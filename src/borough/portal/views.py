@@ -3,18 +3,29 @@
 Views parse the request, check who may do what, call the journey, selectors and services,
 and render. The form runner's rules (which step is next, what is complete) live in
 `journey.py`; reading posted answers in `answers.py`; drawing fields in `fields.py`.
+
+The same views serve an advisor raising a case for a caller (assisted digital): the back
+office (`backoffice/assisted_views.py`) puts the session in assisted mode for one service, and
+these pages then ask for "The caller's details", send on the caller's channel as the advisor,
+and end assisted mode once the case is made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from borough.accounts.models import User
+from borough.backoffice.selectors import contact_organisations
 from borough.cases.services import ADDRESS, LOCATION, REPORTER, CaseInvalid, Submission
 from borough.catalogue.forms import (
     DEFAULT_MAX_FILES,
@@ -24,6 +35,9 @@ from borough.catalogue.forms import (
     visible_pages,
 )
 from borough.catalogue.models import Identity, Service
+from borough.contacts.models import Channel
+from borough.core import timetext
+from borough.core.permissions import Action, can
 from borough.portal import display, maps
 from borough.portal.answers import ENTER_PLACE, ENTER_POSTCODE, place_lookup, raw_from_post
 from borough.portal.fields import field_for
@@ -36,9 +50,13 @@ from borough.portal.journey import (
     PLACE,
     SAME,
     SAME_STEP,
+    Assisted,
     Journey,
     Step,
-    details_questions,
+    assisted_end,
+    assisted_get,
+    assisted_sent,
+    assisted_sent_remember,
     page_slug,
     submitted_reference,
     submitted_remember,
@@ -48,12 +66,18 @@ from borough.portal.reports import EMAIL_QUESTION
 from borough.portal.search import MAX_QUERY_LENGTH, service_search
 from borough.portal.selectors import (
     case_submitted_in_session,
+    saved_journey_for_resident,
     service_for_resident,
     service_form,
     service_group_by_slug,
     service_group_list,
 )
-from borough.portal.services import web_case_create, web_same_problem_join
+from borough.portal.services import (
+    assisted_case_create,
+    saved_journeys_expire,
+    web_case_create,
+    web_same_problem_join,
+)
 from borough.portal.uploads import UploadError, upload_delete, upload_get, upload_store
 
 # -- Finding a service ---------------------------------------------------------------------
@@ -91,6 +115,33 @@ def _service(code: str) -> Service:
     return service
 
 
+def _assisted(request: HttpRequest, service: Service) -> Assisted | None:
+    """The caller an advisor is raising a case for on this service, if this session is in
+    assisted mode for it and the signed-in user is still that advisor and may still raise
+    cases for callers (the roles that log contacts); None otherwise."""
+    assisted = assisted_get(request.session)
+    user = request.user
+    if assisted is None or assisted.service_code != service.code:
+        return None
+    if not isinstance(user, User) or user.pk != assisted.staff_id:
+        return None
+    if not contact_organisations(user=user).exists():
+        return None
+    return assisted
+
+
+def _caller(assisted: Assisted) -> User | None:
+    """The caller's account, when the advisor found one."""
+    if assisted.resident_id is None:
+        return None
+    return User.objects.filter(pk=assisted.resident_id, is_active=True).first()
+
+
+def _resident(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
 def _journey(request: HttpRequest, service: Service) -> Journey:
     form = service_form(service)
     if form is None:
@@ -100,7 +151,30 @@ def _journey(request: HttpRequest, service: Service) -> Journey:
         service=service,
         form=form,
         signed_in=bool(request.user.is_authenticated),
+        user=_resident(request),
+        assisted=_assisted(request, service),
     )
+
+
+def _assisted_banner(journey: Journey) -> dict[str, Any] | None:
+    """What the "raising a case for a caller" banner says, in assisted mode."""
+    assisted = journey.assisted
+    if assisted is None:
+        return None
+    caller = _caller(assisted)
+    return {
+        "channel": Channel(assisted.channel).label.lower(),
+        "caller": caller,
+        "end_url": reverse("backoffice:assisted"),
+    }
+
+
+def _saved_elsewhere(request: HttpRequest, journey: Journey) -> bool:
+    """Whether a signed-in resident has a saved form for the service that this session does
+    not hold: they choose to continue it or start again (on the start page) first."""
+    if journey.user is None or journey.in_session:
+        return False
+    return saved_journey_for_resident(user=journey.user, service=journey.service) is not None
 
 
 def _step_url(service: Service, step: Step | None, *, change: bool = False, **query: str) -> str:
@@ -111,21 +185,71 @@ def _step_url(service: Service, step: Step | None, *, change: bool = False, **qu
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def _private_when_assisted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """In assisted mode the pages hold a caller's personal data: never cached."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if assisted_get(request.session) is not None:
+            add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
 @require_GET
+@_private_when_assisted
 def start(request: HttpRequest, code: str) -> HttpResponse:
     service = _service(code)
     journey = _journey(request, service)
     steps = journey.steps()
+    saved = None
+    if journey.user is not None and not journey.in_session:
+        saved_journeys_expire(user=journey.user)
+        saved = saved_journey_for_resident(user=journey.user, service=service)
     context = {
         "service": service,
         "start_url": _step_url(service, steps[0] if steps else None),
         "fee": display.fee_text(service),
         "sla": display.sla_text(service),
         "other_ways_heading": display.other_ways_heading(service),
-        "needs_account": service.needs_account,
+        "needs_account": service.needs_account and journey.assisted is None,
         "needs_verified": service.needs_verified_identity,
+        "saved": saved,
+        "saved_at": timetext.datetime_text(saved.updated_at) if saved is not None else "",
+        "noun": display.kind_noun(service),
+        "assisted": _assisted_banner(journey),
     }
-    return render(request, "portal/start.html", context)
+    response = render(request, "portal/start.html", context)
+    if saved is not None:
+        add_never_cache_headers(response)
+    return response
+
+
+CONTINUE, RESTART = "continue", "restart"
+
+
+@require_POST
+def resume(request: HttpRequest, code: str) -> HttpResponse:
+    """A signed-in resident with a saved form chose to continue where they left off (at the
+    first step still to answer, their answers kept) or to start again (the saved form is
+    deleted)."""
+    service = _service(code)
+    journey = _journey(request, service)
+    if journey.user is None:
+        return redirect("portal:start", code=service.code)
+    choice = str(request.POST.get("choice", ""))
+    saved = saved_journey_for_resident(user=journey.user, service=service)
+    if choice == CONTINUE and saved is not None:
+        if not journey.in_session:
+            journey.resume(saved)
+        return redirect(_step_url(service, journey.first_incomplete()))
+    if choice == RESTART:
+        journey.clear()
+        steps = journey.steps()
+        return redirect(_step_url(service, steps[0] if steps else None))
+    return redirect("portal:start", code=service.code)
 
 
 def _identity_gate(request: HttpRequest, service: Service) -> HttpResponse | None:
@@ -135,6 +259,9 @@ def _identity_gate(request: HttpRequest, service: Service) -> HttpResponse | Non
     later piece, so services that need a verified identity explain the other ways instead.
     """
     if service.identity == Identity.ANONYMOUS:
+        return None
+    if _assisted(request, service) is not None:
+        # An advisor acting for a caller stands in for signing in (recorded on the case).
         return None
     if request.user.is_authenticated and service.identity == Identity.ACCOUNT:
         return None
@@ -154,12 +281,15 @@ def _identity_gate(request: HttpRequest, service: Service) -> HttpResponse | Non
 
 
 @require_http_methods(["GET", "POST"])
+@_private_when_assisted
 def page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     service = _service(code)
     gate = _identity_gate(request, service)
     if gate is not None:
         return gate
     journey = _journey(request, service)
+    if _saved_elsewhere(request, journey):
+        return redirect("portal:start", code=service.code)
     change = request.GET.get("change") == "1"
     step = journey.step(slug)
     if step is None:
@@ -240,9 +370,14 @@ def _uploads_take(request: HttpRequest, step: Step, values: dict[str, Any]) -> d
         tokens = list(values.get(qid) or [])
         files = [upload for upload in request.FILES.getlist(qid) if upload.name]
         if len(tokens) + len(files) > most:
-            plural = "file" if most == 1 else "files"
             errors[qid] = (question.get("errors") or {}).get(
-                "max_files", f"You can only select up to {most} {plural}"
+                "max_files",
+                ngettext(
+                    "You can only select up to %(most)d file",
+                    "You can only select up to %(most)d files",
+                    most,
+                )
+                % {"most": most},
             )
             continue
         for upload in files:
@@ -319,8 +454,9 @@ def _page_render(
         ],
         "back_url": _back_url(journey, step, change=change),
         "multipart": any(question.get("type") == "file" for question in step.questions),
-        "button": "Continue",
+        "button": gettext("Continue"),
         "has_map": any(item.map is not None for item in fields),
+        "assisted": _assisted_banner(journey),
     }
     return render(request, "portal/page.html", context)
 
@@ -367,6 +503,7 @@ def _same_problem(
         "errors": [(errors["same"], "#same")] if errors.get("same") else [],
         "back_url": _back_url(journey, step, change=change),
         "noun": display.kind_noun(service),
+        "assisted": _assisted_banner(journey),
     }
     return render(request, "portal/same_problem.html", context)
 
@@ -388,6 +525,7 @@ def _following_here(request: HttpRequest, reference: str) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@_private_when_assisted
 def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
     """Follow the report the resident said is their problem: only an email address is asked
     for (filled in for a signed-in resident). No new case is made."""
@@ -405,7 +543,9 @@ def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("portal:following", code=service.code, reference=posted)
         return redirect(_step_url(service, journey.first_incomplete()))
     near = next(item for item in journey.nearby() if item.case.reference == reference)
-    user = request.user if request.user.is_authenticated else None
+    assisted = journey.assisted
+    # In assisted mode the follower is the caller (their account, if found), not the advisor.
+    user = _caller(assisted) if assisted is not None else _resident(request)
     email = str(journey.state.details.get("email") or getattr(user, "email", "") or "")
     error = ""
     if request.method == "POST":
@@ -414,7 +554,13 @@ def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
         error = message or ""
         if not error:
             try:
-                web_same_problem_join(case=near.case, email=str(cleaned), user=user)
+                web_same_problem_join(
+                    case=near.case,
+                    email=str(cleaned),
+                    user=user,
+                    channel=assisted.channel if assisted is not None else Channel.WEB,
+                    staff=_resident(request) if assisted is not None else None,
+                )
             except CaseInvalid as refused:
                 error = refused.errors.get("email", refused.message)
             else:
@@ -429,6 +575,7 @@ def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
         "error": error,
         "errors": [(error, "#email")] if error else [],
         "back_url": _step_url(service, same_step),
+        "assisted": _assisted_banner(journey),
     }
     return render(request, "portal/same_problem_follow.html", context)
 
@@ -447,12 +594,15 @@ def following(request: HttpRequest, code: str, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_private_when_assisted
 def check(request: HttpRequest, code: str) -> HttpResponse:
     service = _service(code)
     gate = _identity_gate(request, service)
     if gate is not None:
         return gate
     journey = _journey(request, service)
+    if _saved_elsewhere(request, journey):
+        return redirect("portal:start", code=service.code)
     posted_key = str(request.POST.get("key", "")) if request.method == "POST" else ""
     if posted_key:
         sent = submitted_reference(request.session, posted_key)
@@ -475,12 +625,15 @@ def _send(request: HttpRequest, journey: Journey, key: str) -> HttpResponse:
     cleaned, _ = journey.cleaned()
     place = journey.place()
     details = journey.details()
-    user = request.user if request.user.is_authenticated else None
+    assisted = journey.assisted
+    staff = _resident(request) if assisted is not None else None
+    user = _caller(assisted) if assisted is not None else _resident(request)
     submission = Submission(
         service=service,
-        channel="web",
+        channel=assisted.channel if assisted is not None else Channel.WEB,
         answers=dict(journey.state.answers),
         resident=user,
+        staff=staff,
         reporter_name=str(details.get("name", "")),
         reporter_email=str(details.get("email", "")),
         reporter_phone=str(details.get("phone", "")),
@@ -498,11 +651,18 @@ def _send(request: HttpRequest, journey: Journey, key: str) -> HttpResponse:
         for token in (cleaned.get(question["id"]) or [])
     ]
     try:
-        case = web_case_create(submission=submission, upload_tokens=tokens)
+        if assisted is not None:
+            case = assisted_case_create(submission=submission, upload_tokens=tokens)
+        else:
+            case = web_case_create(submission=submission, upload_tokens=tokens)
     except CaseInvalid as refused:
         return _check_render(request, journey, errors=refused.errors)
     submitted_remember(request.session, key=key, code=service.code, reference=case.reference)
     journey.clear()
+    if assisted is not None:
+        # One caller, one case: the browser is the advisor's own again.
+        assisted_sent_remember(request.session, case.reference)
+        assisted_end(request.session)
     return redirect("portal:done", code=service.code, reference=case.reference)
 
 
@@ -523,11 +683,24 @@ def _check_rows(journey: Journey) -> list[dict[str, Any]]:
         place = journey.state.place
         if question["type"] == "location":
             text = str(place.get("text") or "")
-            value = f"Near {text}" if text else f"{place.get('latitude')}, {place.get('longitude')}"
-            rows.append(_row(LOCATION, "Location", value, step, service, "the location"))
+            value = (
+                gettext("Near %(place)s") % {"place": text}
+                if text
+                else f"{place.get('latitude')}, {place.get('longitude')}"
+            )
+            rows.append(
+                _row(LOCATION, gettext("Location"), value, step, service, gettext("the location"))
+            )
         else:
             rows.append(
-                _row(ADDRESS, "Address", str(place.get("text", "")), step, service, "the address")
+                _row(
+                    ADDRESS,
+                    gettext("Address"),
+                    str(place.get("text", "")),
+                    step,
+                    service,
+                    gettext("the address"),
+                )
             )
 
     cleaned, _ = journey.cleaned()
@@ -537,12 +710,12 @@ def _check_rows(journey: Journey) -> list[dict[str, Any]]:
         for question in page["questions"]:
             qid = question["id"]
             raw = journey.state.answers.get(qid)
-            value = texts.get(qid, "Not answered")
+            value = texts.get(qid, gettext("Not answered"))
             if question.get("type") == "file" and qid in texts:
                 names = [upload.name for t in cleaned.get(qid, []) if (upload := upload_get(t))]
                 value = "\n".join(names) or value
             elif question.get("type") == "location" and isinstance(raw, dict) and raw.get("text"):
-                value = f"Near {raw['text']}"
+                value = gettext("Near %(place)s") % {"place": raw["text"]}
             rows.append(
                 _row(
                     qid,
@@ -557,15 +730,16 @@ def _check_rows(journey: Journey) -> list[dict[str, Any]]:
     details_step = next((step for step in steps if step.kind == DETAILS), None)
     if details_step is not None:
         details = journey.details()
-        for question in details_questions(service):
+        for question in journey.details_questions():
             qid = question["id"]
             if qid == "show_name":
                 shown = "yes" in (details.get("show_name") or [])
-                value = "Shown on the public report" if shown else "Not shown"
-                label, hidden = "Your name on our website", "whether your name is shown"
+                value = gettext("Shown on the public report") if shown else gettext("Not shown")
+                label = gettext("Your name on our website")
+                hidden = gettext("whether your name is shown")
             else:
                 label = str(question["label"]).removesuffix(" (optional)")
-                value = str(details.get(qid) or "Not given")
+                value = str(details.get(qid) or gettext("Not given"))
                 hidden = label.lower()
             key = REPORTER if qid == "email" else f"details-{qid}"
             rows.append(_row(key, label, value, details_step, service, hidden, section="details"))
@@ -614,6 +788,7 @@ def _check_render(
         "key": journey.state.key,
         "noun": display.kind_noun(service),
         "back_url": _step_url(service, journey.steps()[-1]) if journey.steps() else "",
+        "assisted": _assisted_banner(journey),
     }
     return render(request, "portal/check.html", context)
 
@@ -624,6 +799,7 @@ def done(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     if case is None:
         raise Http404("No such case for this browser")
     service = case.service
+    for_caller = assisted_sent(request.session, case.reference)
     context = {
         "service": service,
         "case": case,
@@ -631,5 +807,10 @@ def done(request: HttpRequest, code: str, reference: str) -> HttpResponse:
         "title": display.confirmation_title(service),
         "sla": display.sla_text(service),
         "noun": display.kind_noun(service),
+        "for_caller": for_caller,
+        "staff_may_view": for_caller and can(request.user, Action.VIEW_CASE, case),
     }
-    return render(request, "portal/done.html", context)
+    response = render(request, "portal/done.html", context)
+    if for_caller:
+        add_never_cache_headers(response)
+    return response
