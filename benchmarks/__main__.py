@@ -57,6 +57,26 @@ def main() -> None:
     for name, line in foundation.run(timed=timed, percentiles=percentiles):
         print(f"{name}: {line}")
 
+    from benchmarks import insight
+
+    for name, line in insight.run(timed=timed, percentiles=percentiles):
+        print(f"{name}: {line}", flush=True)
+
+    from benchmarks import planning
+
+    for name, line in planning.run(timed=timed, percentiles=percentiles):
+        print(f"{name}: {line}", flush=True)
+
+    from benchmarks import waste
+
+    for name, line in waste.run(timed=timed, percentiles=percentiles):
+        print(f"{name}: {line}", flush=True)
+
+    # The Open311 load test runs `borough serve` on its own databases, in child processes.
+    from benchmarks import open311_load
+
+    open311_load.run_separately()
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "borough.api",
     "borough.insight",
     "borough.waste",
+    "borough.payments",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "borough.core.context_processors.site",
+                "borough.core.branding.brand",
             ],
         },
     },
@@ -200,6 +202,10 @@ WORKER_HEARTBEAT_SECONDS = int(env("WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_STALE_SECONDS = int(env("WORKER_STALE_SECONDS", "60"))
 # How often a worker enqueues the SLA check (due-soon warnings, breaches and escalation).
 SLA_CHECK_SECONDS = int(env("SLA_CHECK_SECONDS", "300"))
+# How often a worker sends the dispatches due a retry and polls Open311 contractors for updates.
+DISPATCH_SWEEP_SECONDS = int(env("DISPATCH_SWEEP_SECONDS", "60"))
+# How often a worker deletes temporary uploads older than a day (forms never sent).
+UPLOAD_SWEEP_SECONDS = int(env("UPLOAD_SWEEP_SECONDS", "3600"))
 
 # -- Email ----------------------------------------------------------------------------
 # Console by default; "file" writes each message under var/mail; SMTP when EMAIL_HOST is set.
@@ -261,11 +267,24 @@ if PRODUCTION:
 
 # -- Borough --------------------------------------------------------------------------
 SITE_NAME = env("SITE_NAME", "Borough")
+# The organisation (slug) that brands pages not belonging to one; else the first council.
+BOROUGH_DEFAULT_ORGANISATION = env("BOROUGH_DEFAULT_ORGANISATION", "")
 DEMO_SEED = int(env("DEMO_SEED", "20261122"))
 # Maps: none of their own tiles by default (boundaries, wards and reports are drawn from our
 # own data). A council with a tile server sets its URL template and attribution (plain text).
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+
+# Payments: "test" (the built-in test provider, a card page on this site that takes no money)
+# or "govuk_pay". GOV.UK Pay needs its API key; its webhooks are checked with the signing secret.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test")
+if PAYMENT_PROVIDER not in ("test", "govuk_pay"):
+    raise ImproperlyConfigured("PAYMENT_PROVIDER must be test or govuk_pay")
+GOVUK_PAY_API_KEY = env("GOVUK_PAY_API_KEY")
+GOVUK_PAY_BASE_URL = env("GOVUK_PAY_BASE_URL", "https://publicapi.payments.service.gov.uk")
+GOVUK_PAY_WEBHOOK_SECRET = env("GOVUK_PAY_WEBHOOK_SECRET")
+# How often a worker checks unfinished payments with their provider (and expires abandoned ones).
+PAYMENT_RECONCILE_SECONDS = int(env("PAYMENT_RECONCILE_SECONDS", "300"))
 
 # -- Logging: structured (one JSON object a line) -------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("borough.api.urls")),
     path("integrations/", include("borough.dispatch.urls")),
     path("performance/", include("borough.insight.public_urls")),
+    path("pay/", include("borough.payments.urls")),
     path("", include("borough.waste.urls")),
     path("", include("borough.notify.urls")),
     path("", include("borough.accounts.urls")),

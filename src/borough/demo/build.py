@@ -40,7 +40,12 @@ from borough.demo.people import (
     people_create,
     teams_create,
 )
-from borough.demo.services import ROUTING_RULES, SERVICES, ServiceSpec
+from borough.demo.services import (
+    ROUTING_RULES,
+    SERVICES,
+    ServiceSpec,
+    demo_statuses_create,
+)
 from borough.notify.services import notifications_suppressed
 from borough.places.geo import clear_geometry_cache, wgs84_to_bng
 from borough.places.models import Area, AreaKind, Property, Street
@@ -260,9 +265,38 @@ def _build(*, seed: int, now: datetime, stdout: Writer | None) -> HistorySummary
 
     _say(stdout, "Writing 18 months of cases and contacts...")
     specs = {spec.code: spec for spec in SERVICES}
-    return history_create(
+    history = history_create(
         seed=seed, now=now, people=people, services=services, specs=specs, properties=homes
     )
+    _channel_shift_targets(organisations, now)
+    from borough.waste.demo import waste_demo_build
+
+    waste = waste_demo_build(
+        seed=seed, now=now, organisations=organisations, teams=teams, services=services, homes=homes
+    )
+    _say(stdout, waste)
+    return history
+
+
+def _channel_shift_targets(organisations: dict[str, Organisation], now: datetime) -> None:
+    """Each council aims for 45% of contacts online three years after the history starts,
+    and 65% after five (what the insight dashboards track)."""
+    from datetime import date, timedelta
+
+    from borough.demo.history import HISTORY_DAYS, LONDON
+    from borough.insight.services import channel_shift_target_set
+
+    start = (now - timedelta(days=HISTORY_DAYS)).astimezone(LONDON).date().replace(day=1)
+    for key in (COUNTY, DISTRICT):
+        for years, percent in ((3, 45), (5, 65)):
+            channel_shift_target_set(
+                organisation=organisations[key],
+                actor=None,
+                starts_on=start,
+                due_on=date(start.year + years, start.month, 1),
+                percent=percent,
+                note="Digital strategy",
+            )
 
 
 def _gazetteer(geography: Geography, organisations: dict[str, Organisation]) -> None:
@@ -343,6 +377,7 @@ def _catalogue(
             area=wards[rule.ward] if rule.ward else None,
             answers=rule.answers,
         )
+    demo_statuses_create(organisations, services)
     return services
 
 

@@ -3806,3 +3806,180 @@ ROUTING_RULES: list[RoutingSpec] = [
         answers={"fault": "exposed_wires"},
     ),
 ]
+
+
+# -- Named statuses and response templates ------------------------------------------------------
+# A few services have the council's own names for their statuses, and words staff pick for the
+# resident; every other service uses the base statuses. Generated wording, nobody's real words.
+
+
+@dataclass(frozen=True)
+class StatusSpec:
+    organisation: str
+    # The service's code: named statuses here are each for one service.
+    service: str
+    name: str
+    base_status: str
+    # The template choosing this status picks: (title, body), or None.
+    template: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """A template for every service of the organisation, picked by no status."""
+
+    organisation: str
+    title: str
+    body: str
+
+
+CASE_STATUSES: list[StatusSpec] = [
+    StatusSpec(
+        DISTRICT,
+        "report-fly-tipping",
+        "Checking for evidence",
+        "investigating",
+        (
+            "Checking for evidence",
+            "Thank you for reporting this. Our enforcement officers are checking the waste for "
+            "evidence of who left it before it is cleared.",
+        ),
+    ),
+    StatusSpec(
+        DISTRICT,
+        "report-fly-tipping",
+        "Crew booked",
+        "action_scheduled",
+        (
+            "Crew booked",
+            "We have booked a crew to clear the fly-tipping on {where}. Most are cleared within "
+            "3 working days. Your reference is {reference}.",
+        ),
+    ),
+    StatusSpec(
+        DISTRICT,
+        "report-fly-tipping",
+        "Removed",
+        "fixed",
+        (
+            "Removed",
+            "Our crew has cleared the fly-tipping on {where}. Thank you for reporting it.",
+        ),
+    ),
+    StatusSpec(
+        DISTRICT,
+        "report-fly-tipping",
+        "Not found",
+        "no_further_action",
+        (
+            "Not found",
+            "Our crew went to {where} but could not find any fly-tipping. If it is still there, "
+            "report it again with a photo and give reference {reference}.",
+        ),
+    ),
+    StatusSpec(
+        DISTRICT,
+        "report-fly-tipping",
+        "On private land",
+        "not_councils_responsibility",
+        (
+            "On private land",
+            "The waste is on private land, so the landowner must clear it. We have written to "
+            "them.",
+        ),
+    ),
+    StatusSpec(
+        COUNTY,
+        "report-pothole",
+        "Inspection booked",
+        "investigating",
+        (
+            "Inspection booked",
+            "A highway inspector will look at the pothole on {where} within 5 working days.",
+        ),
+    ),
+    StatusSpec(
+        COUNTY,
+        "report-pothole",
+        "Repair booked",
+        "action_scheduled",
+        (
+            "Repair booked",
+            "We have booked a repair of the pothole on {where}. We will update you when it is "
+            "done.",
+        ),
+    ),
+    StatusSpec(
+        COUNTY,
+        "report-pothole",
+        "Repaired",
+        "fixed",
+        ("Repaired", "We have repaired the pothole on {where}. Thank you for reporting it."),
+    ),
+    StatusSpec(
+        COUNTY,
+        "report-pothole",
+        "Below repair level",
+        "no_further_action",
+        (
+            "Below repair level",
+            "We inspected the pothole on {where}. It is not deep enough for us to repair yet. "
+            "We will look at it again at the next routine inspection.",
+        ),
+    ),
+]
+
+RESPONSE_TEMPLATES: list[TemplateSpec] = [
+    TemplateSpec(
+        DISTRICT,
+        "Thank you, we are looking into it",
+        "Thank you for your {service} report ({reference}). We are looking into it and will "
+        "update you.",
+    ),
+    TemplateSpec(
+        DISTRICT,
+        "Passed to the right team",
+        "We have passed your report {reference} to the team that deals with it. They will "
+        "update you.",
+    ),
+    TemplateSpec(
+        COUNTY,
+        "Thank you, we are looking into it",
+        "Thank you for your {service} report ({reference}). {organisation} is looking into it "
+        "and will update you.",
+    ),
+]
+
+
+def demo_statuses_create(organisations: dict[str, Any], services: dict[str, Any]) -> None:
+    """Create the named statuses and response templates above, through the catalogue's
+    services (`organisations` by DISTRICT or COUNTY, `services` by code)."""
+    from borough.catalogue.services import case_status_create, response_template_create
+
+    for position, spec in enumerate(CASE_STATUSES, start=1):
+        organisation = organisations[spec.organisation]
+        service = services[spec.service]
+        status = case_status_create(
+            organisation=organisation,
+            service=service,
+            name=spec.name,
+            base_status=spec.base_status,
+            position=position,
+        )
+        if spec.template is not None:
+            title, body = spec.template
+            response_template_create(
+                organisation=organisation,
+                service=service,
+                title=title,
+                body=body,
+                case_status=status,
+                position=position,
+            )
+    for position, template in enumerate(RESPONSE_TEMPLATES, start=100):
+        response_template_create(
+            organisation=organisations[template.organisation],
+            title=template.title,
+            body=template.body,
+            position=position,
+        )
