@@ -78,6 +78,27 @@ def test_post_xml_answer(client, world, post_request):
     assert root.findtext("request/token")
 
 
+def test_two_reports_about_one_asset_are_two_cases(client, world, post_request):
+    # FixMyStreet names the lamp post in asset_id; many reports share it.
+    first = post_request(world, **{"attribute[fixmystreet_id]": "81", "attribute[asset_id]": "L7"})
+    second = post_request(world, **{"attribute[fixmystreet_id]": "82", "attribute[asset_id]": "L7"})
+    app = post_request(
+        world, **{"attribute[streetapp_report_id]": "5", "attribute[asset_id]": "L7"}
+    )
+    assert [first.status_code, second.status_code, app.status_code] == [201, 201, 201]
+    assert Case.objects.count() == 3
+    assert sorted(ExternalReference.objects.values_list("system", "value")) == [
+        ("fixmystreet", "81"),
+        ("fixmystreet", "82"),
+        ("streetapp", "5"),
+    ]
+    assert {tuple(r.extra_attributes.items()) for r in ServiceRequest.objects.all()} == {
+        (("asset_id", "L7"),)
+    }
+    assert post_request(world, **{"attribute[streetapp_report_id]": "5"}).status_code == 200
+    assert Case.objects.count() == 3
+
+
 def test_sending_the_same_fixmystreet_id_again_returns_the_first_case(client, world, post_request):
     first = post_request(world, **{"attribute[fixmystreet_id]": "77"})
     again = post_request(world, **{"attribute[fixmystreet_id]": "77"})

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from borough.cases.models import Case, CaseEvent
-from borough.cases.services import case_close, case_public_update, case_status_change
+from borough.cases.services import (
+    case_close,
+    case_external_update,
+    case_public_update,
+    case_status_change,
+)
 from borough.core.models import AuditEntry
 from borough.open311.models import ReceivedUpdate
 from borough.open311.services import apikey_issue
@@ -61,6 +66,25 @@ def test_get_updates_lists_public_events_with_their_status(client, world, post_r
         "in_progress",
         "in_progress",
         "fixed",
+    ]
+
+
+def test_a_contractors_updates_reach_the_client_with_their_status(client, world, post_request):
+    case = _reported(client, world, post_request)
+    case_external_update(
+        case=case, contractor="Wessex Roads", update_id="c1", status="action_scheduled"
+    )
+    case_external_update(
+        case=case, contractor="Wessex Roads", update_id="c2", description="Crew booked"
+    )
+    case_external_update(
+        case=case, contractor="Wessex Roads", update_id="c3", status="fixed", description="Done"
+    )
+    rows = client.get(f"{BASE}/servicerequestupdates.json", {"api_key": world.raw_key}).json()
+    assert [(r["status"], r["description"], r["external_status_code"]) for r in rows] == [
+        ("open", "", "action_scheduled"),
+        ("open", "Crew booked", "action_scheduled"),
+        ("closed", "Done", "fixed"),
     ]
 
 

@@ -43,6 +43,7 @@ UPDATE_KINDS: Final = (
     EventKind.MARKED_DUPLICATE,
     EventKind.INFORMATION_REQUESTED,
     EventKind.ATTACHMENT_ADDED,
+    EventKind.EXTERNAL_UPDATE,  # a contractor's, so FixMyStreet hears it too
 )
 # Events that carry the status the case moved to (in `data["status"]`).
 _STATUS_KINDS: Final = (
@@ -52,6 +53,7 @@ _STATUS_KINDS: Final = (
     EventKind.INFORMATION_REQUESTED,
     EventKind.RESIDENT_REPLIED,
     EventKind.MARKED_DUPLICATE,
+    EventKind.EXTERNAL_UPDATE,  # when the contractor changed it
 )
 
 

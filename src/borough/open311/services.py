@@ -211,6 +211,19 @@ def _description_question(
     return None
 
 
+def _reference_system(code: str) -> str:
+    """The system whose id for this report an attribute carries, or "". Only ids of the
+    report itself count (`fixmystreet_id`, an app's `<system>_request_id` or
+    `<system>_report_id`): FixMyStreet's asset attributes (`asset_id`, `central_asset_id`)
+    name a lamp post or a drain that many reports share, so they are kept as extras."""
+    if code == "fixmystreet_id":
+        return "fixmystreet"
+    for suffix in ("_request_id", "_report_id"):
+        if code.endswith(suffix) and len(code) > len(suffix):
+            return code[: -len(suffix)]
+    return ""
+
+
 def _idempotency_key(api_key: ApiKey, references: dict[str, str], header: str | None) -> str | None:
     parts = [f"{system}={value}" for system, value in sorted(references.items())]
     if header:
@@ -271,11 +284,12 @@ def request_create(
     for code, value in data.attributes.items():
         question = by_code.get(code)
         if question is None:
-            if code.endswith("_id") and isinstance(value, str) and len(code) > 3:
+            system = _reference_system(code)
+            if system and isinstance(value, str):
                 if len(value) > 200:
                     problems.append(f"attribute[{code}]: must be 200 characters or fewer")
                 else:
-                    references[code[:-3]] = value
+                    references[system] = value
             else:
                 extras[code] = value
             continue
