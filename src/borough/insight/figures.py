@@ -3,7 +3,10 @@ and `borough report` show) and the chart drawn from each figure's first table.
 
 On the public performance page, counts from 1 to 4 (and any rate, cost or time worked out from
 fewer than 5 contacts or cases) are shown as "[c]", so that no one can be picked out of a
-small number. Dashboards for staff show every figure.
+small number, and every other count is rounded to the nearest 5, so that a hidden count
+cannot be worked out by taking the others from a total (the way the ONS publishes small
+areas). The headline sentences follow the same rules. Dashboards for staff show every figure
+exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from borough.insight import selectors as s
 # Counts below this (and above 0) are not published.
 SUPPRESS_BELOW = 5
 SUPPRESSED = "[c]"
+# Published counts are rounded to a multiple of this, and costs to £100.
+ROUND_TO = 5
+ROUND_MONEY_PENCE = 10_000
 
 
 @dataclass(frozen=True)
@@ -174,11 +180,32 @@ class _Hide:
         return self.public and 0 < n < SUPPRESS_BELOW
 
     def count(self, n: int) -> int | str:
-        return SUPPRESSED if self.small(n) else n
+        if not self.public:
+            return n
+        if self.small(n):
+            return SUPPRESSED
+        return (n + ROUND_TO // 2) // ROUND_TO * ROUND_TO
 
     def derived(self, value: Any, base: int) -> Any:
         """A rate, cost or time worked out from `base` contacts or cases."""
         return SUPPRESSED if self.small(base) else value
+
+    def money(self, pence: int | None, base: int) -> Any:
+        """A cost worked out from `base` contacts: rounded to the pound hundred in public,
+        or the cost and the cost per contact would give the exact count."""
+        if not self.public or pence is None:
+            return pence
+        if self.small(base):
+            return SUPPRESSED
+        return (pence + ROUND_MONEY_PENCE // 2) // ROUND_MONEY_PENCE * ROUND_MONEY_PENCE
+
+    def count_text(self, n: int) -> str:
+        """A count in a sentence."""
+        return display(self.count(n), "count")
+
+    def percent_text(self, value: float | None, base: int) -> str:
+        """A share of `base` contacts or cases in a sentence."""
+        return SUPPRESSED if self.small(base) else _percent(value)
 
 
 def _period_column(filters: s.InsightFilters) -> Column:
@@ -224,7 +251,7 @@ def figure_channels(ctx: Context) -> Figure:
         key="channels",
         title=_("Contacts by channel"),
         summary=_("%(total)s contacts %(range)s.")
-        % {"total": f"{result.total:,}", "range": _range_text(ctx.filters)},
+        % {"total": hide.count_text(result.total), "range": _range_text(ctx.filters)},
         tables=[Table(_("Contacts by channel"), columns, rows)],
         chart=ChartSpec("stacked", list(range(1, len(channels) + 1))),
     )
@@ -246,7 +273,10 @@ def figure_take_up(ctx: Context) -> Figure:
         key="take-up",
         title=_("Digital take-up"),
         summary=_("%(share)s of contacts %(range)s were on the web, in the app or by web chat.")
-        % {"share": _percent(result.digital_share), "range": _range_text(ctx.filters)},
+        % {
+            "share": hide.percent_text(result.digital_share, result.total),
+            "range": _range_text(ctx.filters),
+        },
         tables=[
             Table(
                 _("Digital take-up"),
@@ -272,7 +302,11 @@ STATUS_TEXT = {
 
 
 def figure_targets(ctx: Context) -> Figure:
-    tracker = s.channel_shift_tracker(organisation=ctx.filters.organisation, today=ctx.today)
+    tracker = s.channel_shift_tracker(
+        organisation=ctx.filters.organisation,
+        today=ctx.today,
+        min_contacts=SUPPRESS_BELOW if ctx.public else 0,
+    )
     rows = [
         [
             f"{p.target.percent}%",
@@ -354,7 +388,7 @@ def figure_cost(ctx: Context) -> Figure:
     by_period = Table(
         _("Cost to serve by period"),
         [_period_column(ctx.filters), Column(_("Contacts")), Column(_("Cost"), "pence")],
-        [[r.label, hide.count(r.contacts), hide.derived(r.pence, r.contacts)] for r in result.rows],
+        [[r.label, hide.count(r.contacts), hide.money(r.pence, r.contacts)] for r in result.rows],
     )
     by_channel = Table(
         _("Cost to serve by channel"),
@@ -368,7 +402,7 @@ def figure_cost(ctx: Context) -> Figure:
             [
                 r.label,
                 hide.count(r.contacts),
-                hide.derived(r.pence, r.contacts),
+                hide.money(r.pence, r.contacts),
                 hide.derived(
                     s._divide_round(r.pence, r.contacts) if r.contacts else None, r.contacts
                 ),
@@ -408,8 +442,8 @@ def figure_cost(ctx: Context) -> Figure:
         summary=_("Contacts %(range)s cost %(cost)s, %(each)s each on average.")
         % {
             "range": _range_text(ctx.filters),
-            "cost": pounds(result.pence),
-            "each": pounds(result.pence_per_contact or 0),
+            "cost": display(hide.money(result.pence, result.contacts), "pence"),
+            "each": display(hide.derived(result.pence_per_contact or 0, result.contacts), "pence"),
         },
         tables=[by_period, by_channel, costs_used],
         chart=ChartSpec("bar", [2], unit="pence"),
@@ -499,9 +533,9 @@ def figure_demand(ctx: Context) -> Figure:
             "and %(resolved)s were resolved at the first contact."
         )
         % {
-            "avoidable": _percent(totals.avoidable_share),
-            "failure": _percent(totals.failure_share),
-            "resolved": _percent(totals.resolved_share),
+            "avoidable": hide.percent_text(totals.avoidable_share, totals.contacts),
+            "failure": hide.percent_text(totals.failure_share, totals.contacts),
+            "resolved": hide.percent_text(totals.resolved_share, totals.contacts),
         },
         tables=[
             Table(
@@ -536,8 +570,8 @@ def figure_sla(ctx: Context) -> Figure:
         title=_("SLA met"),
         summary=_("%(share)s of %(closed)s cases closed %(range)s met their SLA.")
         % {
-            "share": _percent(s.share(met, closed)),
-            "closed": f"{closed:,}",
+            "share": hide.percent_text(s.share(met, closed), closed),
+            "closed": hide.count_text(closed),
             "range": _range_text(ctx.filters),
         },
         tables=[
@@ -630,7 +664,7 @@ def figure_backlog(ctx: Context) -> Figure:
         title=_("Backlog"),
         summary=(
             _("%(open)s cases were open at the end of the range, %(overdue)s of them overdue.")
-            % {"open": f"{last.open:,}", "overdue": f"{last.overdue:,}"}
+            % {"open": hide.count_text(last.open), "overdue": hide.count_text(last.overdue)}
             if last
             else _("No data.")
         ),
@@ -657,11 +691,11 @@ def figure_quality(ctx: Context) -> Figure:
             "were duplicates; residents got in touch %(repeat)s more times about them."
         )
         % {
-            "cases": f"{cases:,}",
+            "cases": hide.count_text(cases),
             "range": _range_text(ctx.filters),
-            "reopened": _percent(s.share(sum(r.reopened for r in rows), cases)),
-            "duplicates": _percent(s.share(sum(r.duplicates for r in rows), cases)),
-            "repeat": f"{sum(r.repeat_contacts for r in rows):,}",
+            "reopened": hide.percent_text(s.share(sum(r.reopened for r in rows), cases), cases),
+            "duplicates": hide.percent_text(s.share(sum(r.duplicates for r in rows), cases), cases),
+            "repeat": hide.count_text(sum(r.repeat_contacts for r in rows)),
         },
         tables=[
             Table(

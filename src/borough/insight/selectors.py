@@ -906,7 +906,11 @@ class TargetProgress:
             return "no_data"
         if self.current_share >= self.target.percent:
             return "met"
-        if self.expected_share is not None and self.current_share >= self.expected_share:
+        if self.expected_share is None:
+            # No share in the month the target runs from (or it has not started yet): there
+            # is no line to be behind.
+            return "no_data"
+        if self.current_share >= self.expected_share:
             return "on_track"
         return "behind"
 
@@ -928,7 +932,7 @@ def _months(first: date, last: date) -> list[Period]:
 
 
 def _digital_share_by_month(
-    organisation: Organisation, first: date, last: date
+    organisation: Organisation, first: date, last: date, min_contacts: int = 0
 ) -> dict[date, float | None]:
     items = (
         Contact.objects.filter(
@@ -941,7 +945,11 @@ def _digital_share_by_month(
         .values("month")
         .annotate(n=Count("id"), digital=Count("id", filter=Q(channel__in=DIGITAL_CHANNELS)))
     )
-    found = {_period_key(item["month"]): share(item["digital"], item["n"]) for item in items}
+    found = {
+        _period_key(item["month"]): share(item["digital"], item["n"])
+        for item in items
+        if item["n"] >= min_contacts
+    }
     months: dict[date, float | None] = {}
     month = first
     while month <= last:
@@ -950,14 +958,17 @@ def _digital_share_by_month(
     return months
 
 
-def channel_shift_tracker(*, organisation: Organisation, today: date) -> ChannelShiftTracker:
-    """Each target of the organisation against the digital share it has reached."""
+def channel_shift_tracker(
+    *, organisation: Organisation, today: date, min_contacts: int = 0
+) -> ChannelShiftTracker:
+    """Each target of the organisation against the digital share it has reached. A month
+    with fewer than `min_contacts` contacts has no share (the public page's rule)."""
     targets = list(ChannelShiftTarget.objects.filter(organisation=organisation).order_by("due_on"))
     last_full = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     if not targets:
         return ChannelShiftTracker(targets=[])
     first = min(t.starts_on for t in targets).replace(day=1)
-    months = _digital_share_by_month(organisation, min(first, last_full), last_full)
+    months = _digital_share_by_month(organisation, min(first, last_full), last_full, min_contacts)
     current = months.get(last_full)
     progress = []
     for target in targets:
