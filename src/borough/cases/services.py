@@ -41,8 +41,8 @@ from borough.core.models import Role, Team
 from borough.core.references import reference_generate
 from borough.core.workingdays import due_after_working_days, due_after_working_hours
 from borough.places.geo import organisations_at, ward_at
-from borough.places.models import Property, Street
-from borough.places.selectors import properties_near, property_by_uprn
+from borough.places.models import Property
+from borough.places.selectors import property_by_uprn, street_id_near
 
 
 class CaseErrorCode(StrEnum):
@@ -198,12 +198,11 @@ def _title(service: Service, prop: Property | None) -> str:
 STREET_SEARCH_METRES = 150
 
 
-def _street_near(lat: float | None, lon: float | None) -> Street | None:
+def _street_id_near(lat: float | None, lon: float | None) -> int | None:
     """The street of the nearest addressed property, for reports placed on the map."""
     if lat is None or lon is None:
         return None
-    nearest = properties_near(lat, lon, metres=STREET_SEARCH_METRES, limit=1)
-    return nearest[0].street if nearest else None
+    return street_id_near(lat, lon, metres=STREET_SEARCH_METRES)
 
 
 def case_create(*, submission: Submission) -> Case:
@@ -261,7 +260,7 @@ def _case_insert(
         latitude=lat,
         longitude=lon,
         property=prop,
-        street=prop.street if prop else _street_near(lat, lon),
+        street_id=prop.street_id if prop else _street_id_near(lat, lon),
         ward=ward,
         status=Status.OPEN,
         priority=sub.priority,

@@ -34,7 +34,7 @@ from borough.core.models import Organisation
 from borough.places.models import Area, AreaKind
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +236,18 @@ def clear_geometry_cache() -> None:
     _cache().clear()
 
 
+def without_boundary(queryset: QuerySet[M]) -> QuerySet[M]:
+    """The rows without their boundary column, which is read from the cache instead.
+
+    `.only()` with every other field, not `.defer("boundary")`: deferring walks every
+    relation of the model on each query (measured at 4.6 against 1.6 ms a call for
+    Organisation, which many models point at)."""
+    fields = [f.name for f in queryset.model._meta.concrete_fields if f.name != "boundary"]
+    return queryset.only(*fields)
+
+
 def _with_geometries(objects: Sequence[M]) -> list[tuple[M, BaseGeometry]]:
-    """Pair objects (loaded with `.defer("boundary")`) with their cached geometries.
+    """Pair objects (loaded with `without_boundary`) with their cached geometries.
 
     Boundaries missing from the cache are fetched in one query.
     """
@@ -282,7 +292,7 @@ def areas_at(lat: float, lon: float, *, kind: str | None = None) -> list[Area]:
     )
     if kind is not None:
         candidates = candidates.filter(kind=kind)
-    areas = list(candidates.defer("boundary").order_by("kind", "name", "pk"))
+    areas = list(without_boundary(candidates).order_by("kind", "name", "pk"))
     if not areas:
         return []
     point = shapely.Point(lon, lat)
@@ -311,15 +321,15 @@ def wards_for_points(points: Sequence[tuple[float, float]]) -> list[Area | None]
     lats = [lat for lat, _ in points]
     lons = [lon for _, lon in points]
     wards = list(
-        Area.objects.filter(
-            kind=AreaKind.WARD,
-            min_lat__lte=max(lats),
-            max_lat__gte=min(lats),
-            min_lon__lte=max(lons),
-            max_lon__gte=min(lons),
-        )
-        .defer("boundary")
-        .order_by("kind", "name", "pk")
+        without_boundary(
+            Area.objects.filter(
+                kind=AreaKind.WARD,
+                min_lat__lte=max(lats),
+                max_lat__gte=min(lats),
+                min_lon__lte=max(lons),
+                max_lon__gte=min(lons),
+            )
+        ).order_by("kind", "name", "pk")
     )
     result: list[Area | None] = [None] * len(points)
     if not wards:
@@ -348,7 +358,7 @@ def organisations_at(
     candidates = Organisation.objects.filter(boundary__isnull=False)
     if not include_inactive:
         candidates = candidates.filter(is_active=True)
-    organisations = list(candidates.defer("boundary").order_by("name", "pk"))
+    organisations = list(without_boundary(candidates).order_by("name", "pk"))
     if not organisations:
         return []
     point = shapely.Point(lon, lat)

@@ -82,13 +82,10 @@ def haversine_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def properties_near(
-    lat: float, lon: float, *, metres: float, limit: int | None = None
-) -> list[Property]:
-    """Properties within `metres` of the point, nearest first."""
+def _bounding_box(lat: float, lon: float, metres: float) -> dict[str, float]:
+    """Filters for the bounding box of the circle on the same sphere, a little generous."""
     if metres < 0 or not all(math.isfinite(v) for v in (lat, lon, metres)):
         raise ValueError("Give a point and a distance of 0 metres or more")
-    # The bounding box of the circle on the same sphere, a little generous.
     angle = metres / EARTH_RADIUS_M
     dlat = math.degrees(angle) * 1.001
     if abs(lat) + dlat >= 90:
@@ -96,20 +93,40 @@ def properties_near(
     else:
         dlon = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
         dlon *= 1.001
-    candidates = Property.objects.filter(
-        latitude__gte=lat - dlat,
-        latitude__lte=lat + dlat,
-        longitude__gte=lon - dlon,
-        longitude__lte=lon + dlon,
-    )
+    return {
+        "latitude__gte": lat - dlat,
+        "latitude__lte": lat + dlat,
+        "longitude__gte": lon - dlon,
+        "longitude__lte": lon + dlon,
+    }
+
+
+def properties_near(
+    lat: float, lon: float, *, metres: float, limit: int | None = None
+) -> list[Property]:
+    """Properties within `metres` of the point, nearest first."""
     found = []
-    for prop in candidates:
+    for prop in Property.objects.filter(**_bounding_box(lat, lon, metres)):
         distance = haversine_metres(lat, lon, prop.latitude, prop.longitude)
         if distance <= metres:
             found.append((distance, prop.uprn, prop))
     found.sort(key=lambda item: (item[0], item[1]))
     result = [prop for _, _, prop in found]
     return result[:limit] if limit is not None else result
+
+
+def street_id_near(lat: float, lon: float, *, metres: float) -> int | None:
+    """The street (id) of the nearest addressed property within `metres`, or None. Reads
+    four columns, not whole rows: every report placed on the map asks."""
+    rows = Property.objects.filter(street__isnull=False, **_bounding_box(lat, lon, metres))
+    best: tuple[float, str, int] | None = None
+    for latitude, longitude, uprn, street_id in rows.values_list(
+        "latitude", "longitude", "uprn", "street_id"
+    ):
+        distance = haversine_metres(lat, lon, latitude, longitude)
+        if distance <= metres and (best is None or (distance, uprn) < best[:2]):
+            best = (distance, uprn, street_id)
+    return best[2] if best is not None else None
 
 
 def address_search(text: str, *, limit: int = 20) -> list[Property]:
