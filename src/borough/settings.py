@@ -266,6 +266,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 
 # -- Borough --------------------------------------------------------------------------
+# Open311 reads without an API key: requests a minute from one address.
+OPEN311_ANONYMOUS_RATE_LIMIT = int(env("OPEN311_ANONYMOUS_RATE_LIMIT", "120"))
 SITE_NAME = env("SITE_NAME", "Borough")
 # The organisation (slug) that brands pages not belonging to one; else the first council.
 BOROUGH_DEFAULT_ORGANISATION = env("BOROUGH_DEFAULT_ORGANISATION", "")

@@ -75,6 +75,18 @@ def test_rate_limited_request_is_429_with_the_error_shape_and_creates_nothing(cl
     assert not world.potholes.cases.exists()
 
 
+def test_reads_without_a_key_are_limited_per_address(client, world, settings):
+    settings.OPEN311_ANONYMOUS_RATE_LIMIT = 2
+    for _ in range(2):
+        assert client.get(f"{BASE}/services.json").status_code == 200
+    refused = client.get(f"{BASE}/requests.json")
+    assert refused.status_code == 429
+    assert errors_of(refused)[0].startswith("Without an API key, 2 requests a minute")
+    # Another address, and a client with its own key, are not held back by this one.
+    assert client.get(f"{BASE}/services.json", REMOTE_ADDR="192.0.2.7").status_code == 200
+    assert client.get(f"{BASE}/services.json", {"api_key": world.raw_key}).status_code == 200
+
+
 def test_command_prints_the_key_once(county):
     out, err = io.StringIO(), io.StringIO()
     call_command(

@@ -69,6 +69,25 @@ class RateWindow(models.Model):
         return f"{self.api_key_id} {self.window_start:%H:%M} {self.count}"
 
 
+class AnonymousRateWindow(models.Model):
+    """How many requests one address made without a key in one fixed minute (reads of
+    public data need no key, but are still limited)."""
+
+    client_ip = models.GenericIPAddressField()
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_ip", "window_start"], name="open311_anonymous_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ip} {self.window_start:%H:%M} {self.count}"
+
+
 class ServiceRequest(models.Model):
     """A case made over Open311: which key sent it, its token and what had no place on the
     case (extra attributes, the media URL, the address as the client wrote it)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,6 +39,7 @@ from borough.core.services import audit_record
 from borough.open311.errors import Open311Error, bad_request, forbidden, not_found
 from borough.open311.models import (
     DEFAULT_RATE_LIMIT,
+    AnonymousRateWindow,
     ApiKey,
     RateWindow,
     ReceivedUpdate,
@@ -157,6 +159,32 @@ def apikey_use(*, api_key: ApiKey, now: datetime | None = None) -> None:
             429,
             f"api_key: this key may make {api_key.rate_limit} requests a minute; "
             "try again in a minute",
+        )
+
+
+def anonymous_use(*, client_ip: str | None, now: datetime | None = None) -> None:
+    """Count one request made without a key against its address's one-minute window, as
+    `apikey_use` does for a key. Raises a 429 Open311Error past the limit
+    (`OPEN311_ANONYMOUS_RATE_LIMIT` a minute)."""
+    if client_ip is None:
+        return
+    limit = settings.OPEN311_ANONYMOUS_RATE_LIMIT
+    now = now or timezone.now()
+    start = now.replace(second=0, microsecond=0)
+    with transaction.atomic():
+        window, created = AnonymousRateWindow.objects.get_or_create(
+            client_ip=client_ip, window_start=start, defaults={"count": 1}
+        )
+        if created:
+            AnonymousRateWindow.objects.filter(window_start__lt=start - RATE_WINDOW_KEEP).delete()
+        else:
+            AnonymousRateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
+            window.refresh_from_db(fields=["count"])
+    if window.count > limit:
+        raise Open311Error(
+            429,
+            f"Without an API key, {limit} requests a minute may be made; try again in a "
+            "minute, or ask the council for a key",
         )
 
 

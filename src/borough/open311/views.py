@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from borough.accounts.signin import request_ip
 from borough.catalogue.models import Service
 from borough.core.models import Organisation
 from borough.open311 import selectors, services
@@ -90,6 +91,7 @@ def _api_key(request: HttpRequest, *, required: bool) -> ApiKey | None:
     if raw is None:
         if required:
             raise forbidden("api_key: an API key is needed for this request")
+        services.anonymous_use(client_ip=request_ip(request))
         return None
     api_key = selectors.apikey_by_key(raw)
     if api_key is None:
