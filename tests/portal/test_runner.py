@@ -476,7 +476,7 @@ def test_check_answers_lists_every_answer_with_a_change_link(client, every_type_
     ) in html
     assert (
         '<a class="govuk-link" href="/service/report-street-problem/your-details/?change=1">'
-        'Change<span class="govuk-visually-hidden"> email address</span></a>'
+        'Change<span class="govuk-visually-hidden"> your email address</span></a>'
     ) in html
     assert 'data-prevent-double-click="true">Accept and send</button>' in html
 

@@ -165,25 +165,28 @@ def details_questions(service: Service, *, assisted: bool = False) -> list[dict[
         {
             "id": "email",
             "type": "email",
-            "label": "Email address",
-            "name": "your email address",
-            "hint": f"We’ll only use this to send you updates about your {kind_noun(service)}.",  # noqa: RUF001
+            "label": gettext("Email address"),
+            "name": gettext("your email address"),
+            "hint": gettext(
+                "We’ll only use this to send you updates about your %(noun)s."  # noqa: RUF001
+            )
+            % {"noun": kind_noun(service)},
         },
         {
             "id": "name",
             "type": "text",
-            "label": "Full name (optional)",
-            "name": "your full name",
+            "label": gettext("Full name (optional)"),
+            "name": gettext("your full name"),
             "required": False,
             "validation": {"max_length": 200},
         },
         {
             "id": "phone",
             "type": "phone",
-            "label": "UK telephone number (optional)",
-            "name": "your telephone number",
+            "label": gettext("UK telephone number (optional)"),
+            "name": gettext("your telephone number"),
             "required": False,
-            "hint": "In case we need to ask you about it.",
+            "hint": gettext("In case we need to ask you about it."),
         },
     ]
     if service.public_cases:
@@ -191,11 +194,15 @@ def details_questions(service: Service, *, assisted: bool = False) -> list[dict[
             {
                 "id": "show_name",
                 "type": "checkboxes",
-                "label": "Your name on our website",
-                "hint": "Reports are shown on our website. We never show your email address "
-                "or telephone number.",
+                "label": gettext("Your name on our website"),
+                "hint": gettext(
+                    "Reports are shown on our website. We never show your email address "
+                    "or telephone number."
+                ),
                 "required": False,
-                "options": [{"value": "yes", "label": "Show my name on the public report"}],
+                "options": [
+                    {"value": "yes", "label": gettext("Show my name on the public report")}
+                ],
             }
         )
     return questions

@@ -740,7 +740,9 @@ def _check_rows(journey: Journey) -> list[dict[str, Any]]:
             else:
                 label = str(question["label"]).removesuffix(" (optional)")
                 value = str(details.get(qid) or gettext("Not given"))
-                hidden = label.lower()
+                # "Change your telephone number": the question's own name, so "UK" keeps
+                # its capitals.
+                hidden = str(question.get("name") or label)
             key = REPORTER if qid == "email" else f"details-{qid}"
             rows.append(_row(key, label, value, details_step, service, hidden, section="details"))
     return rows
