@@ -630,7 +630,14 @@ def test_attachments_are_listed_and_served_only_to_staff_who_may_view(
     response = client.get(f"/staff/cases/{case.reference}/attachments/{document.pk}/")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
-    views = AuditEntry.objects.filter(object_id=case.reference, action="case.view").count()
+    # The page, then each file under its own name with which file it was.
+    entries = AuditEntry.objects.filter(object_id=case.reference).order_by("id")
+    assert [(e.action, e.detail.get("attachment")) for e in entries] == [
+        ("case.view", None),
+        ("case.attachment_view", photo.pk),
+        ("case.attachment_view", document.pk),
+    ]
+    views = entries.count()
 
     outsider = signed_in(world.county_officer)
     assert outsider.get(url).status_code == 404

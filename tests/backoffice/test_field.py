@@ -148,8 +148,11 @@ def test_the_day_list_has_my_cases_and_my_teams_unassigned_ones_due_soon(
     assert "4 High East Street" in html
     assert "Directions" in html and "www.openstreetmap.org/directions?route=" in html
     assert "Distance" not in html  # nowhere to measure from yet
-    # Listing writes no audit entry; opening a case does (on the case page).
-    assert not AuditEntry.objects.exists()
+    # Each card tells where a case is: one audit entry for each case listed, and no other.
+    entries = AuditEntry.objects.all()
+    assert sorted((e.action, e.object_id, e.actor_id) for e in entries) == sorted(
+        ("case.field_list", case.reference, officer.pk) for case in (due_soon, mine)
+    )
 
 
 def test_distances_from_the_device_or_a_postcode(

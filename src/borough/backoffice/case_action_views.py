@@ -52,6 +52,7 @@ def case_request_information_view(request: HttpRequest, reference: str) -> HttpR
         request,
         reference,
         action=REQUEST_INFORMATION,
+        audit="case.request_information",
         form_class=RequestInformationForm,
         perform=_perform_request,
     )
@@ -64,6 +65,7 @@ def case_resident_reply_view(request: HttpRequest, reference: str) -> HttpRespon
         request,
         reference,
         action=RECORD_REPLY,
+        audit="case.resident_reply",
         form_class=ResidentReplyForm,
         perform=_perform_reply,
     )

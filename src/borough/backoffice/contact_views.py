@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from borough.backoffice.access import staff_view
+from borough.backoffice.audit import CONTACT_LIST, audit_rows_shown
 from borough.backoffice.forms import ContactLogForm
 from borough.backoffice.selectors import (
     contact_organisations,
@@ -81,6 +82,15 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     today = london_today()
     contacts = contacts_on_day(organisations=organisations, day=today)
     page_obj = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows carry staff notes about residents and link their cases: each row shown is
+    # recorded as read.
+    page_obj.object_list = list(page_obj.object_list)
+    audit_rows_shown(
+        actor=user,
+        action=CONTACT_LIST,
+        rows=page_obj.object_list,
+        detail={"day": today.isoformat(), "page": page_obj.number},
+    )
     return render(
         request,
         "backoffice/contacts.html",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from borough.backoffice.access import staff_view
+from borough.backoffice.audit import FIELD_LIST, audit_rows_shown
 from borough.backoffice.field_selectors import (
     coordinate,
     field_cases_today,
@@ -97,11 +98,14 @@ def field_home(request: HttpRequest) -> HttpResponse:
         errors.append((f"#{SERVICE}", service_error))
         status = 400
     services = field_services(user=user)
+    cases = field_cases_today(user=user, origin=origin)
+    # Each card says where the case is (an address): a read of that case, recorded.
+    audit_rows_shown(actor=user, action=FIELD_LIST, rows=[item.case for item in cases])
     return render(
         request,
         "backoffice/field/home.html",
         {
-            "cases": field_cases_today(user=user, origin=origin),
+            "cases": cases,
             "origin": origin,
             "postcode": postcode,
             "postcode_error": postcode_error,

@@ -28,6 +28,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from borough.accounts.models import User
 from borough.accounts.signin import SignInOutcome, sign_in_attempt
 from borough.backoffice.access import safe_next, staff_view
+from borough.backoffice.audit import (
+    CASE_LIST,
+    CASE_SEARCH,
+    AuditOutcome,
+    audit_case_action,
+    audit_rows_shown,
+)
 from borough.backoffice.forms import (
     USE_TEMPLATE,
     AssignForm,
@@ -59,6 +66,7 @@ from borough.cases.images import attachment_file
 from borough.cases.models import Case, EventKind, Status
 from borough.cases.selectors import (
     Queue,
+    case_events_after,
     case_for_staff,
     case_list_for_staff,
     case_others_for_staff,
@@ -80,6 +88,7 @@ from borough.cases.services import (
 from borough.catalogue.forms import answers_summary
 from borough.catalogue.selectors import case_statuses_for, response_templates_for
 from borough.core.permissions import Action, actions_for, can, can_anywhere, roles_for
+from borough.core.services import audit_record
 from borough.core.tenancy import staff_organisations, staff_roles
 
 PAGE_SIZE = 50
@@ -190,7 +199,15 @@ def _bulk_assign(request: HttpRequest, form: BulkAssignForm) -> HttpResponse | N
         with transaction.atomic():
             for case in cases:
                 # Assigning to whoever has it already is a no-op: a double submission is safe.
+                last_event = case.events.order_by("-id").values_list("id", flat=True).first() or 0
                 case_assign(case=case, assignee=assignee, actor=user)
+                audit_case_action(
+                    actor=user,
+                    case=case,
+                    action="case.bulk_assign",
+                    outcome=AuditOutcome.DONE,
+                    events=case_events_after(case=case, after_id=last_event),
+                )
     except CaseError as exc:
         form.add_error("assignee", exc.message)
         return None
@@ -236,8 +253,18 @@ def queue(request: HttpRequest, slug: str = "team") -> HttpResponse:
     )
     if filter_form.is_bound and not filter_form.is_valid():
         status = 400
-    cases = case_list_for_staff(user=user, queue=queue_name, filters=filter_form.filters())
+    filters = filter_form.filters()
+    cases = case_list_for_staff(user=user, queue=queue_name, filters=filters)
     page_obj: Page[Case] = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows show titles (with addresses) and are found by residents' names and emails: each
+    # row shown is a read of that case, recorded in one query.
+    page_obj.object_list = list(page_obj.object_list)
+    audit_rows_shown(
+        actor=user,
+        action=CASE_SEARCH if filters.search else CASE_LIST,
+        rows=page_obj.object_list,
+        detail={"queue": slug, "search": filters.search, "page": page_obj.number},
+    )
 
     errors: list[tuple[str, str]] = []
     if bulk_form is not None and bulk_form.is_bound:
@@ -373,41 +400,58 @@ def _case_action(
     reference: str,
     *,
     action: Action,
+    audit: str,
     form_class: type[CaseActionForm],
     perform: Perform,
     form_kwargs: Callable[[Case, User], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """Authorise, parse, call the service, and redirect; or show the page with the errors."""
+    """Authorise, parse, call the service, and redirect; or show the page with the errors.
+
+    Every request that reaches a case the user may view writes one audit entry under `audit`
+    (`case.assign`, `case.note`, ...), not `case.view`: with how it ended and the events it
+    wrote (`backoffice.audit.audit_case_action`)."""
     user = _user(request)
-    case = case_for_staff(user=user, reference=reference)
+    case = case_for_staff(user=user, reference=reference, audit=None)
     if not can(user, action, case):
+        audit_case_action(actor=user, case=case, action=audit, outcome=AuditOutcome.FORBIDDEN)
         raise PermissionDenied
     kwargs = form_kwargs(case, user) if form_kwargs else {}
     if issubclass(form_class, StatusChoiceForm) and f"{form_class.prefix}-{USE_TEMPLATE}" in (
         request.POST
     ):
         # "Use template": show the form again with the template's text filled in.
+        audit_case_action(actor=user, case=case, action=audit, outcome=AuditOutcome.TEMPLATE)
         filling = form_class(request.POST, case=case, user=user, fill=True, **kwargs)
         if filling.is_valid():
             return _case_page(request, case, bound=filling.refilled())
         return _case_page(request, case, bound=filling, status=400)
     form = form_class(request.POST, request.FILES, case=case, user=user, **kwargs)
     status = 400
+    outcome = AuditOutcome.REFUSED
     if form.is_valid():
+        last_event = case.events.order_by("-id").values_list("id", flat=True).first() or 0
         try:
             message, target = perform(case, form, user)
         except CaseStale as exc:
             form.add_error(None, exc.message)
-            status = 409
+            status, outcome = 409, AuditOutcome.STALE
         except CaseInvalid as exc:
             add_service_errors(form, exc.errors)
         except CaseError as exc:
             form.add_error(None, exc.message)
         else:
+            audit_case_action(
+                actor=user,
+                case=case,
+                action=audit,
+                outcome=AuditOutcome.DONE,
+                events=case_events_after(case=case, after_id=last_event),
+            )
             messages.success(request, message)
             return redirect(target or _case_url(case))
     elif "version" in form.errors:
-        status = 409
+        status, outcome = 409, AuditOutcome.STALE
+    audit_case_action(actor=user, case=case, action=audit, outcome=outcome)
     return _case_page(request, case, bound=form, status=status)
 
 
@@ -531,6 +575,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.ASSIGN,
+        audit="case.assign",
         form_class=AssignForm,
         perform=_perform_assign,
         form_kwargs=lambda case, user: {
@@ -546,6 +591,7 @@ def case_status_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.CHANGE_STATUS,
+        audit="case.status_change",
         form_class=StatusForm,
         perform=_perform_status,
         form_kwargs=_status_choices,
@@ -556,7 +602,12 @@ def case_status_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_note_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_action(
-        request, reference, action=Action.ADD_NOTE, form_class=NoteForm, perform=_perform_note
+        request,
+        reference,
+        action=Action.ADD_NOTE,
+        audit="case.note",
+        form_class=NoteForm,
+        perform=_perform_note,
     )
 
 
@@ -567,6 +618,7 @@ def case_update_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.PUBLIC_UPDATE,
+        audit="case.public_update",
         form_class=PublicUpdateForm,
         perform=_perform_update,
     )
@@ -579,6 +631,7 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.TRANSFER,
+        audit="case.transfer",
         form_class=TransferForm,
         perform=_perform_transfer,
         form_kwargs=lambda case, user: {"teams": list(transfer_teams(user=user, case=case))},
@@ -592,6 +645,7 @@ def case_close_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.CLOSE,
+        audit="case.close",
         form_class=CloseForm,
         perform=_perform_close,
         form_kwargs=_status_choices,
@@ -605,6 +659,7 @@ def case_duplicate_view(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         action=Action.MARK_DUPLICATE,
+        audit="case.mark_duplicate",
         form_class=DuplicateForm,
         perform=_perform_duplicate,
         form_kwargs=lambda case, user: {"candidates": cases_visible_to_staff(user=user)},
@@ -619,10 +674,18 @@ def case_duplicate_view(request: HttpRequest, reference: str) -> HttpResponse:
 def case_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     """A file of a case (a photo's thumbnail with `?size=thumbnail`), only to staff who may
     view the case (the read is audited)."""
-    case = case_for_staff(user=_user(request), reference=reference)
+    user = _user(request)
+    case = case_for_staff(user=user, reference=reference, audit=None)
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:
+        audit_record(actor=user, action="case.view", obj=case)
         raise Http404("No attachment found")
+    audit_record(
+        actor=user,
+        action="case.attachment_view",
+        obj=case,
+        detail={"attachment": attachment.pk, "size": request.GET.get("size") or "full"},
+    )
     stored, content_type = attachment_file(attachment, size=request.GET.get("size"))
     try:
         handle = stored.open("rb")
@@ -642,13 +705,19 @@ def case_attachment(request: HttpRequest, reference: str, attachment_id: int) ->
 @staff_view
 @require_safe
 def case_audit(request: HttpRequest, reference: str) -> HttpResponse:
-    """Who has read or changed the case: for auditors and administrators."""
+    """Who has opened the case or acted on it (the audit entries), and every change made to it
+    on any channel (its events): for auditors and administrators. Reading it is recorded
+    (`audit.case_trail`) after the entries are read, so the page never lists its own read."""
     user = _user(request)
-    case = case_for_staff(user=user, reference=reference)
+    case = case_for_staff(user=user, reference=reference, audit=None)
     if not can(user, Action.VIEW_AUDIT, case):
+        audit_record(actor=user, action="case.view", obj=case, detail={"outcome": "forbidden"})
         raise PermissionDenied
+    entries = audit_entries_for_case(case)
+    changes = case_timeline(case)
+    audit_record(actor=user, action="audit.case_trail", obj=case)
     return render(
         request,
         "backoffice/case_audit.html",
-        {"case": case, "entries": audit_entries_for_case(case), "nav": "cases"},
+        {"case": case, "entries": entries, "changes": changes, "nav": "cases"},
     )

@@ -92,11 +92,14 @@ def cases_visible_to_staff(*, user: Any) -> QuerySet[Case]:
     return whole | assigned
 
 
-def case_for_staff(*, user: Any, reference: str) -> Case:
+def case_for_staff(*, user: Any, reference: str, audit: str | None = "case.view") -> Case:
     """The case with `reference` when `user` may view it, and an audit entry of the read.
 
     Raises Http404 both when there is no such case and when the user may not view it, so that
     the answer never tells anyone a case exists. A refused read writes no audit entry.
+    `audit` is the entry's action; None leaves the entry to the caller, which must then write
+    one itself (an action on the case records what was done, not a view:
+    `backoffice.views._case_action`).
     """
     normalised = reference_normalise(reference)
     if normalised is None:
@@ -109,8 +112,15 @@ def case_for_staff(*, user: Any, reference: str) -> Case:
     )
     if case is None:
         raise Http404("No case found")
-    audit_record(actor=user, action="case.view", obj=case)
+    if audit is not None:
+        audit_record(actor=user, action=audit, obj=case)
     return case
+
+
+def case_events_after(*, case: Case, after_id: int) -> list[CaseEvent]:
+    """The events of `case` written after the event `after_id` (0: all), oldest first: what
+    one action wrote."""
+    return list(case.events.filter(id__gt=after_id).order_by("id"))
 
 
 def _london_midnight(day: date) -> datetime:

@@ -44,17 +44,24 @@ def london_time(moment: datetime | None) -> str:
     return timetext.clock_text(moment) if moment is not None else ""
 
 
-AUDIT_ACTIONS = {
-    "case.view": "Opened a case",
-    "audit.search": "Searched the audit trail",
-    "audit.user_trail": "Read a person's audit trail",
-}
+@register.filter
+def audit_action(action: str) -> str:
+    """An audit entry's action in words (`backoffice.audit.AUDIT_ACTIONS`)."""
+    from borough.backoffice.audit import AUDIT_ACTIONS
+
+    return str(AUDIT_ACTIONS.get(action, action))
 
 
 @register.filter
-def audit_action(action: str) -> str:
-    """An audit entry's action in words."""
-    return AUDIT_ACTIONS.get(action, action)
+def audit_outcome(entry: object) -> str:
+    """How the action of an audit entry ended, in words ("" for a read)."""
+    from borough.backoffice.audit import AUDIT_OUTCOMES
+
+    detail = getattr(entry, "detail", None) or {}
+    outcome = detail.get("outcome") if isinstance(detail, dict) else None
+    if not outcome:
+        return ""
+    return str(AUDIT_OUTCOMES.get(str(outcome), outcome))
 
 
 @register.filter
