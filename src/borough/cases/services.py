@@ -35,6 +35,7 @@ from borough.cases.routing import case_route
 from borough.cases.sla import due_after_pause, needs_escalation, needs_warning
 from borough.catalogue.forms import FormContext, answers_clean
 from borough.catalogue.models import CaseStatus, FormDefinition, Service, SlaUnit
+from borough.catalogue.selectors import case_statuses_for
 from borough.contacts.models import Channel, Outcome
 from borough.contacts.services import contact_log
 from borough.core.models import Role, Team
@@ -390,17 +391,43 @@ def case_assign(
 def case_transfer(
     *, case: Case, team: Team, actor: User, reason: str, expected_version: int | None = None
 ) -> Case:
-    """Move the case to another team, in this or another organisation, with a reason."""
+    """Move the case to another team, in this or another organisation, with a reason.
+
+    Moving to another organisation starts the case afresh there: the old council's name for
+    its status does not apply (named statuses belong to an organisation), and an open case's
+    progress there ("Action scheduled") is not the new council's, so an open case goes back to
+    *Open* (a case waiting for the resident keeps waiting, its clock stopped) under the new
+    organisation's name for that status, when it has one for the case. The event records the
+    status and name it left (`previous_status`, `previous_label`) and took (`status`,
+    `status_label`)."""
     if not reason.strip():
         raise CaseInvalid({"reason": "Enter a reason for the transfer"})
     case = _lock(case, expected_version)
     if team.pk == case.team_id:
         raise CaseError("The case is already in that team")
     previous = case.team
+    moved = team.organisation_id != case.organisation_id
+    previous_status, previous_label = case.status, case.status_name
     case.team = team
     case.organisation = team.organisation
     case.assignee = None
-    _save(case, ["team", "organisation", "assignee"])
+    fields = ["team", "organisation", "assignee"]
+    status_data: dict[str, Any] = {}
+    if moved:
+        if case.is_open and case.status != Status.WAITING:
+            case.status = Status.OPEN
+        case.named_status = next(
+            (named for named in case_statuses_for(case=case) if named.base_status == case.status),
+            None,
+        )
+        fields += ["status", "named_status"]
+        status_data = {
+            "previous_status": previous_status,
+            "previous_label": previous_label,
+            "status": case.status,
+            "status_label": case.named_status.name if case.named_status else "",
+        }
+    _save(case, fields)
     _event(
         case,
         EventKind.TRANSFERRED,
@@ -409,6 +436,7 @@ def case_transfer(
         previous_team=previous.slug if previous else None,
         team=team.slug,
         organisation=team.organisation.slug,
+        **status_data,
     )
     return case
 
@@ -571,18 +599,54 @@ def case_priority_change(
     return case
 
 
+def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
+    """Both cases re-read under row locks, the lower id locked first whichever is which, so
+    two actions on the same pair at once wait for each other instead of deadlocking."""
+    locked = {
+        pk: Case.objects.select_for_update(of=("self",)).get(pk=pk)
+        for pk in sorted({first.pk, second.pk})
+    }
+    return locked[first.pk], locked[second.pk]
+
+
 @transaction.atomic
 def case_mark_duplicate(
     *, case: Case, original: Case, actor: User, expected_version: int | None = None
 ) -> Case:
-    """Close `case` as a duplicate of `original`, recording the link on both timelines."""
+    """Close `case` as a duplicate of `original`, recording the link on both timelines.
+
+    Both rows are locked (in id order) before either is read for the checks. The original may
+    be open or closed (a problem reported again after it was fixed), but not itself a
+    duplicate: the message names the case it duplicates, to use instead, so duplicates never
+    chain. A closed case cannot be marked."""
     if original.pk == case.pk:
         raise CaseInvalid({"original": "A case cannot be a duplicate of itself"})
+    case, original = _lock_pair(case, original)
+    if expected_version is not None and case.version != expected_version:
+        raise CaseStale()
+    if not case.is_open:
+        raise CaseError(
+            "This case is closed, so it cannot be marked as a duplicate",
+            code=CaseErrorCode.CLOSED,
+        )
     if original.duplicate_of_id == case.pk:
         raise CaseInvalid({"original": f"{original.reference} is already a duplicate of this case"})
     if original.organisation_id != case.organisation_id:
         raise CaseInvalid({"original": "Choose a case of the same organisation"})
-    case = _lock(case, expected_version)
+    if original.duplicate_of_id is not None or original.status == Status.DUPLICATE:
+        root = (
+            Case.objects.filter(pk=original.duplicate_of_id)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        raise CaseInvalid(
+            {
+                "original": f"{original.reference} is itself a duplicate of {root}. "
+                f"Enter {root} instead"
+                if root
+                else f"{original.reference} is itself a duplicate. Enter the case it duplicates"
+            }
+        )
     previous = case.status
     case.duplicate_of = original
     case.status = Status.DUPLICATE
