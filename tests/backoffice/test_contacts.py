@@ -5,6 +5,7 @@ contractors, auditors and residents may not."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -221,3 +222,42 @@ def test_the_list_shows_only_todays_contacts_of_the_users_councils(world, make_s
         'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Contacts'
         in html
     )
+
+
+def test_sending_the_same_form_twice_logs_one_contact(world, make_staff, signed_in):
+    advisor = make_staff(world.team, "advisor")
+    client = signed_in(advisor)
+    html = client.get("/staff/contacts/new/").content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', html)
+    assert key is not None and len(key.group(1)) >= 16
+    data = {
+        "organisation": world.district.pk,
+        "channel": "phone",
+        "outcome": "information_given",
+        "avoidable": "no",
+        "resolved": "yes",
+        "notes": "Asked about the tip",
+        "key": key.group(1),
+    }
+    assert client.post("/staff/contacts/new/", data).status_code == 302
+    assert client.post("/staff/contacts/new/", data).status_code == 302
+    assert Contact.objects.count() == 1
+    # A new form has a new key, so the next contact is logged.
+    again = client.get("/staff/contacts/new/").content.decode()
+    new_key = re.search(r'name="key" value="([^"]+)"', again)
+    assert new_key is not None and new_key.group(1) != key.group(1)
+    assert client.post("/staff/contacts/new/", {**data, "key": new_key.group(1)}).status_code == 302
+    assert Contact.objects.count() == 2
+    # The same key from another member of staff is their own contact.
+    other = signed_in(make_staff(world.team, "advisor"))
+    assert other.post("/staff/contacts/new/", data).status_code == 302
+    assert Contact.objects.count() == 3
+
+
+def test_the_key_is_kept_when_the_form_comes_back_with_errors(world, make_staff, signed_in):
+    client = signed_in(make_staff(world.team, "advisor"))
+    response = client.post(
+        "/staff/contacts/new/", {"organisation": world.district.pk, "key": "abcdefghijklmnop"}
+    )
+    assert response.status_code == 400
+    assert 'name="key" value="abcdefghijklmnop"' in response.content.decode()

@@ -55,6 +55,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                     avoidable=data["avoidable"],
                     resolved_at_first_contact=data["resolved"],
                     notes=data["notes"],
+                    # Without a key (a form from elsewhere) every send is logged.
+                    idempotency_key=f"contact:{user.pk}:{data['key']}" if data["key"] else None,
                 )
             except ContactInvalid as exc:
                 for field, message in exc.errors.items():

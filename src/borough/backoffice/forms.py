@@ -7,6 +7,7 @@ edit); a service's refusal is put back on the form with `add_service_errors`.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -677,6 +678,14 @@ class ContactLogForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"max_length": _("Notes must be 2,000 characters or fewer")},
     )
+    # A hidden key made when the form is first shown and kept when it comes back with errors:
+    # sending the same form twice (a double click, a resend) logs one contact.
+    key = forms.CharField(
+        required=False,
+        max_length=40,
+        widget=forms.HiddenInput(),
+        error_messages={"max_length": _("Try logging the contact again")},
+    )
 
     def __init__(
         self,
@@ -686,6 +695,8 @@ class ContactLogForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["key"] = secrets.token_urlsafe(16)
         self.organisations = {organisation.pk: organisation for organisation in organisations}
         self.services = {service.pk: service for service in services}
         organisation_choice: Any = self.fields["organisation"]

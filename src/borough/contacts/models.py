@@ -66,6 +66,8 @@ class Contact(TenantOwned):
     avoidable = models.BooleanField(default=False)
     resolved_at_first_contact = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    # Set by a form that may be sent twice (a double click): the second send finds the first.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-at"]

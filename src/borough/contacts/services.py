@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from borough.contacts.models import Channel, ChannelCost, Contact, Outcome
@@ -32,8 +32,14 @@ def contact_log(
     resolved_at_first_contact: bool = False,
     notes: str = "",
     at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Contact:
-    """Record one interaction, whether or not it made a case."""
+    """Record one interaction, whether or not it made a case. Logging again with the same
+    `idempotency_key` returns the first contact and writes nothing."""
+    if idempotency_key:
+        existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = "Select how the resident got in touch"
@@ -41,7 +47,7 @@ def contact_log(
         errors["outcome"] = "Select the outcome of the contact"
     if errors:
         raise ContactInvalid(errors)
-    return Contact.objects.create(
+    contact = Contact(
         organisation=organisation,
         channel=channel,
         outcome=outcome,
@@ -53,7 +59,22 @@ def contact_log(
         resolved_at_first_contact=resolved_at_first_contact,
         notes=notes.strip(),
         at=at or timezone.now(),
+        idempotency_key=idempotency_key or None,
     )
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        # The same key sent twice at once: the other request logged it.
+        existing = (
+            Contact.objects.filter(idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if existing is None:
+            raise
+        return existing
+    return contact
 
 
 @transaction.atomic
