@@ -189,3 +189,64 @@ def waste_build(
         prop=area.friday_home, stream=streams["refuse"], round_=rounds["friday-refuse"]
     )
     return area
+
+
+# -- Bulky waste ------------------------------------------------------------------------------
+
+# (code, name, price in pence, the bulky form's items answer)
+BULKY_ITEMS = (
+    ("sofa", "Sofa or settee", 1200, "sofa"),
+    ("armchair", "Armchair", 800, "armchair"),
+    ("mattress", "Mattress", 1000, "mattress"),
+    ("fridge", "Fridge or freezer", 1500, "fridge_freezer"),
+    ("table", "Table or chairs", 600, "table"),
+)
+
+
+@dataclass
+class Bulky:
+    waste: Waste
+    service: Service
+    round: Any
+    items: dict[str, Any]
+
+
+def bulky_build(area: Waste, *, capacity: int = 2) -> Bulky:
+    """Bulky waste for the Monday homes: a weekly Monday bulky round taking `capacity`
+    bookings a day; £36 covers up to 3 items, each further item costs its own price."""
+    from borough.waste.services import bulky_item_create, bulky_round_create
+
+    service = _service(area.organisation, area.team, "book-bulky-waste")
+    waste_settings_set(
+        organisation=area.organisation,
+        bulky_service=service,
+        bulky_base_price_pence=3600,
+        bulky_base_items=3,
+        bulky_max_items=5,
+    )
+    items = {
+        code: bulky_item_create(
+            organisation=area.organisation,
+            code=code,
+            name=name,
+            price_pence=price,
+            form_answer=answer,
+            position=position,
+        )
+        for position, (code, name, price, answer) in enumerate(BULKY_ITEMS, start=1)
+    }
+    round_ = bulky_round_create(
+        organisation=area.organisation,
+        name="Monday bulky",
+        weekday=0,
+        anchor_date=REFUSE_ANCHOR,
+        areas=[area.rounds["monday-refuse"]],
+        capacity=capacity,
+        crew_team=area.crew,
+    )
+    return Bulky(waste=area, service=service, round=round_, items=items)
+
+
+@pytest.fixture
+def bulky(waste) -> Bulky:
+    return bulky_build(waste)

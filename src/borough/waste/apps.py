@@ -5,3 +5,14 @@ class WasteConfig(AppConfig):
     name = "borough.waste"
     label = "waste"
     verbose_name = "Waste services"
+
+    def ready(self) -> None:
+        from borough.payments.purposes import purpose_register
+        from borough.waste import services
+
+        # Bulky waste bookings are confirmed (or let go) when their payment finishes.
+        purpose_register(
+            services.BULKY_PURPOSE,
+            on_paid=services.bulky_booking_paid,
+            on_failed=services.bulky_booking_unpaid,
+        )

@@ -14,8 +14,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from borough.portal.fields import Field, Item
-from borough.waste.models import ContainerType, Outcome, PropertyService
-from borough.waste.selectors import MissedCheck
+from borough.waste.models import BulkyItem, ContainerType, Outcome, Placement, PropertyService
+from borough.waste.selectors import BulkyDate, MissedCheck
 
 DETAILS_MAX_LENGTH = 1000
 DAMAGE_MAX_LENGTH = 500
@@ -283,3 +283,144 @@ def crew_field(service: PropertyService, chosen: str) -> Field:
         items=outcome_items(name, chosen or Outcome.COLLECTED),
         size="s",
     )
+
+
+# -- Bulky waste ------------------------------------------------------------------------------
+
+NOTES_MAX_LENGTH = 500
+
+
+def bulky_item_fields(
+    items: list[BulkyItem], quantities: dict[str, str], errors: dict[str, str], *, extra: bool
+) -> list[Field]:
+    fields = []
+    for item in items:
+        hint = item.hint
+        if extra and item.price_pence:
+            price = _("%(price)s as an extra item") % {"price": money_text(item.price_pence)}
+            hint = f"{hint} {price}".strip() if hint else price
+        one = Field(
+            id=f"item-{item.code}",
+            name=f"item-{item.code}",
+            kind="number",
+            label=item.name,
+            hint=hint,
+            value=quantities.get(item.code, "0"),
+            error=errors.get(f"item-{item.code}"),
+            input_type="text",
+            inputmode="numeric",
+            classes="govuk-input--width-2",
+            spellcheck="false",
+            size="s",
+        )
+        one.target = one.id
+        fields.append(one)
+    return fields
+
+
+def bulky_items_clean(post: QueryDict, items: list[BulkyItem], limit: int) -> Posted:
+    """{"quantities": {code: number}} and {"raw": {code: text}}; a number of each item from 0
+    to `limit`, and at least one item."""
+    posted = Posted(values={"quantities": {}, "raw": {}})
+    for item in items:
+        name = f"item-{item.code}"
+        raw = _text(post, name, 10) or "0"
+        posted.values["raw"][item.code] = raw
+        if not raw.isdigit():
+            posted.errors[name] = _("%(item)s must be a number, like 1") % {"item": item.name}
+        elif int(raw) > limit:
+            posted.errors[name] = _("%(item)s must be a number from 0 to %(count)s") % {
+                "item": item.name,
+                "count": limit,
+            }
+        else:
+            posted.values["quantities"][item.code] = int(raw)
+    quantities = posted.values["quantities"]
+    if not posted.errors and items:
+        total = sum(quantities.values())
+        first = f"item-{items[0].code}"
+        if total == 0:
+            posted.errors[first] = _("Enter how many of at least one item you want us to collect")
+        elif total > limit:
+            posted.errors[first] = _("We can collect up to %(count)s items at a time") % {
+                "count": limit
+            }
+    return posted
+
+
+def bulky_date_field(options: list[BulkyDate], chosen: str, error: str | None) -> Field:
+    field_ = Field(
+        id="date",
+        name="date",
+        kind="radios",
+        label=_("Choose a collection day"),
+        heading=True,
+        size="l",
+        hint=_("Put your items out by 7am on the day. Only days with places left are shown."),
+        error=error,
+        items=[
+            Item(
+                id="date" if index == 0 else f"date-{option.day.isoformat()}",
+                value=option.day.isoformat(),
+                label=option.text,
+                checked=chosen == option.day.isoformat(),
+            )
+            for index, option in enumerate(options)
+        ],
+    )
+    field_.target = "date"
+    return field_
+
+
+def bulky_details_fields(values: dict[str, str], errors: dict[str, str]) -> list[Field]:
+    chosen = values.get("placement", "")
+    fields = [
+        Field(
+            id="placement",
+            name="placement",
+            kind="radios",
+            label=_("Where will you leave the items?"),
+            size="m",
+            hint=_("The crew needs to be able to reach them from the road."),
+            error=errors.get("placement"),
+            items=[
+                Item(
+                    id="placement" if index == 0 else f"placement-{value}",
+                    value=value,
+                    label=str(label),
+                    checked=chosen == value,
+                )
+                for index, (value, label) in enumerate(Placement.choices)
+            ],
+        ),
+        Field(
+            id="notes",
+            name="notes",
+            kind="textarea",
+            label=_("Is there anything the crew needs to know? (optional)"),
+            hint=_("For example, a gate code or where to park."),
+            value=values.get("notes", ""),
+            error=errors.get("notes"),
+            max_length=NOTES_MAX_LENGTH,
+            size="s",
+        ),
+    ]
+    for one in fields:
+        one.target = one.id
+    return fields
+
+
+def bulky_details_clean(post: QueryDict) -> Posted:
+    posted = Posted()
+    placement = str(post.get("placement", ""))
+    if placement in Placement.values:
+        posted.values["placement"] = placement
+    else:
+        posted.errors["placement"] = _("Select where you will leave the items")
+    notes = _text(post, "notes", NOTES_MAX_LENGTH)
+    posted.values["notes"] = notes
+    if len(notes) > NOTES_MAX_LENGTH:
+        posted.errors["notes"] = _(
+            "What the crew needs to know must be %(count)s characters or less"
+        ) % {"count": NOTES_MAX_LENGTH}
+    return posted

@@ -268,6 +268,22 @@ class WasteSettings(TenantOwned, TimeStampedModel):
     form_answers = models.JSONField(default=dict, blank=True)
     # Shared secret of the crews' webhook (HMAC-SHA256); empty turns the webhook off.
     webhook_secret = models.CharField(max_length=200, blank=True)
+    # Bulky waste: the catalogue service its bookings are cases of, and the price rule: the
+    # base price covers up to `bulky_base_items` items (the dearest ones); each item after
+    # those costs its own price. At most `bulky_max_items` items a booking.
+    bulky_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bulky_base_price_pence = models.PositiveIntegerField(default=0)
+    bulky_base_items = models.PositiveSmallIntegerField(default=3)
+    bulky_max_items = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # A booking can be made, changed or cancelled (with a full refund) until this time on
+    # the working day before the collection; after it, not at all.
+    bulky_cutoff = models.TimeField(default=time(12, 0))
+    # How far ahead dates are offered.
+    bulky_days_ahead = models.PositiveSmallIntegerField(default=42)
 
     class Meta:
         verbose_name_plural = "waste settings"
@@ -328,3 +344,160 @@ class ContainerRequest(TenantOwned):
     def fee_text(self) -> str:
         pounds, pence = divmod(self.fee_pence, 100)
         return f"£{pounds:,}" if pence == 0 else f"£{pounds:,}.{pence:02d}"
+
+
+# -- Bulky waste ----------------------------------------------------------------------------
+
+
+class BulkyItem(TenantOwned, TimeStampedModel):
+    """Something a council collects as bulky waste, with its price."""
+
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=100)
+    hint = models.CharField(max_length=200, blank=True)
+    price_pence = models.PositiveIntegerField(default=0)
+    # The value of the bulky service form's "items" answer for this item.
+    form_answer = models.CharField(max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="waste_bulky_item_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BulkyRound(TenantOwned, TimeStampedModel):
+    """A bulky waste crew's day: it collects on its weekday every `every_weeks` weeks (moved
+    by the council's bank holiday shifts like any round) from the properties of `areas`
+    (the collection rounds whose addresses it serves), at most `capacity` bookings a day."""
+
+    name = models.CharField(max_length=100)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    every_weeks = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    anchor_date = models.DateField(help_text=_("A day this round collects on"))
+    areas = models.ManyToManyField(Round, related_name="bulky_rounds")
+    capacity = models.PositiveSmallIntegerField(default=10)
+    crew_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="bulky_rounds"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation", "weekday", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="waste_bulky_round_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.anchor_date
+            and self.weekday is not None
+            and self.anchor_date.weekday() != self.weekday
+        ):
+            raise ValidationError({"anchor_date": _("Enter a date on the round’s collection day")})
+
+
+class BulkyDay(TenantOwned):
+    """One day of a bulky round. Its row is locked while a booking takes a place, so a day
+    is never overbooked; `capacity` (when set) overrides the round's for that day (0 closes
+    it)."""
+
+    round = models.ForeignKey(BulkyRound, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "date"], name="waste_bulky_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.date}"
+
+
+class BookingStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    CONFIRMED = "confirmed", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    # The payment failed, was cancelled or timed out: the booking was never made.
+    UNPAID = "unpaid", _("Not paid")
+
+
+# Bookings that hold a place on their day.
+HOLDING_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED)
+
+
+class Placement(models.TextChoices):
+    FRONT_GARDEN = "front_garden", _("In the front garden")
+    DRIVEWAY = "driveway", _("On the driveway")
+    KERBSIDE = "kerbside", _("At the edge of the pavement")
+    OTHER = "other", _("Somewhere else")
+
+
+class BulkyBooking(TenantOwned, TimeStampedModel):
+    """A resident's bulky waste collection. It holds a place on its day from when it is made
+    (waiting for payment) and is confirmed, with its case, when the payment is taken. A
+    change that costs more is kept in `pending_*` (holding a place on its new day) until its
+    payment is taken."""
+
+    property = models.ForeignKey(
+        "places.Property", on_delete=models.PROTECT, related_name="bulky_bookings"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulky_bookings"
+    )
+    round = models.ForeignKey(BulkyRound, on_delete=models.PROTECT, related_name="bookings")
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="bulky"
+    )
+    date = models.DateField()
+    # [{"code", "name", "quantity", "price_pence"}]: the items and their prices when booked.
+    items = models.JSONField(default=list)
+    price_pence = models.PositiveIntegerField()
+    # What has been taken, less refunds.
+    paid_pence = models.PositiveIntegerField(default=0)
+    placement = models.CharField(max_length=20, choices=Placement.choices)
+    notes = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=20, choices=BookingStatus.choices, default=BookingStatus.PENDING_PAYMENT
+    )
+    # The payment that confirmed it.
+    payment_reference = models.CharField(max_length=20, blank=True)
+    # From the check answers page: a second submit of the same page makes no second booking.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    pending_items = models.JSONField(null=True, blank=True)
+    pending_date = models.DateField(null=True, blank=True)
+    pending_price_pence = models.PositiveIntegerField(null=True, blank=True)
+    amendments = models.PositiveSmallIntegerField(default=0)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        indexes = [
+            models.Index(fields=["round", "date", "status"]),
+            models.Index(fields=["status", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bulky {self.pk} {self.date} ({self.status})"
+
+    @builtins.property
+    def item_count(self) -> int:
+        return sum(int(item["quantity"]) for item in self.items)

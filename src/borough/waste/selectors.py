@@ -17,9 +17,15 @@ from borough.cases.selectors import cases_visible_to_staff
 from borough.core.models import Organisation, Role
 from borough.core.tenancy import staff_organisations, staff_teams
 from borough.core.timetext import LONDON, clock_text
-from borough.core.workingdays import add_working_days
+from borough.core.workingdays import add_working_days, is_working_day
 from borough.places.models import Property
 from borough.waste.models import (
+    HOLDING_STATUSES,
+    BookingStatus,
+    BulkyBooking,
+    BulkyDay,
+    BulkyItem,
+    BulkyRound,
     CollectionEvent,
     CollectionShift,
     Container,
@@ -31,7 +37,7 @@ from borough.waste.models import (
     Round,
     WasteSettings,
 )
-from borough.waste.schedule import Pattern, last_collection, next_collections
+from borough.waste.schedule import Pattern, collection_dates, last_collection, next_collections
 
 # Who may record collections on the crews' page: in the round's organisation, or any member
 # of the round's crew team (which may belong to a contractor).
@@ -466,3 +472,181 @@ def assisted_applications_open_for_staff(*, user: Any, organisation: Organisatio
         .select_related("property")
         .order_by("created_at")[:200]
     )
+
+
+# -- Bulky waste ------------------------------------------------------------------------------
+
+
+def bulky_items_for(organisation: Organisation) -> list[BulkyItem]:
+    return list(
+        BulkyItem.objects.filter(organisation=organisation, is_active=True).order_by(
+            "position", "name"
+        )
+    )
+
+
+def bulky_round_for(prop: Property) -> BulkyRound | None:
+    """The bulky round that serves `prop`: one whose areas include a round collecting there."""
+    rounds = PropertyService.objects.filter(property=prop, round__is_active=True).values("round_id")
+    return (
+        BulkyRound.objects.filter(is_active=True, areas__in=rounds)
+        .select_related("organisation")
+        .order_by("weekday", "name")
+        .first()
+    )
+
+
+def bulky_price(settings: WasteSettings, lines: list[tuple[int, int]]) -> int:
+    """The price in pence of (unit price, quantity) lines: the base price covers up to
+    `bulky_base_items` items, the dearest ones; every item after those costs its own price.
+    Nothing for no items."""
+    units = sorted((price for price, quantity in lines for _ in range(quantity)), reverse=True)
+    if not units:
+        return 0
+    return settings.bulky_base_price_pence + sum(units[settings.bulky_base_items :])
+
+
+def working_day_before(day: date) -> date:
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def bulky_cutoff(day: date, settings: WasteSettings) -> datetime:
+    """Until when a collection on `day` can be booked, changed or cancelled with a refund:
+    the cutoff time on the working day before."""
+    return datetime.combine(working_day_before(day), settings.bulky_cutoff, LONDON)
+
+
+def bulky_places_taken(
+    *, round_: BulkyRound, day: date, exclude_booking_id: int | None = None
+) -> int:
+    """Bookings holding a place on the round's day: waiting for payment or booked on it,
+    and booked ones whose change to it is waiting for payment."""
+    taken = BulkyBooking.objects.filter(round=round_).filter(
+        Q(date=day, status__in=HOLDING_STATUSES)
+        | (
+            Q(pending_date=day, status=BookingStatus.CONFIRMED, pending_price_pence__isnull=False)
+            & ~Q(date=day)
+        )
+    )
+    if exclude_booking_id is not None:
+        taken = taken.exclude(pk=exclude_booking_id)
+    return taken.count()
+
+
+def bulky_day_capacity(round_: BulkyRound, day: date) -> int:
+    override = (
+        BulkyDay.objects.filter(round=round_, date=day).values_list("capacity", flat=True).first()
+    )
+    return round_.capacity if override is None else override
+
+
+@dataclass(frozen=True)
+class BulkyDate:
+    day: date
+    places_left: int
+
+    @property
+    def text(self) -> str:
+        return day_text(self.day)
+
+
+def bulky_round_days(*, round_: BulkyRound, start: date, end: date) -> list[date]:
+    """The round's collection days from `start` to `end`, after bank holiday shifts."""
+    pattern = Pattern(
+        weekday=round_.weekday, every_weeks=round_.every_weeks, anchor=round_.anchor_date
+    )
+    return collection_dates(pattern, shifts_for(round_.organisation_id), start, end)
+
+
+def bulky_dates(
+    *,
+    round_: BulkyRound,
+    settings: WasteSettings,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> list[BulkyDate]:
+    """The round's days that can still be booked at `now` (before their cutoff, within
+    `bulky_days_ahead` days) and that have a place left."""
+    today = local_now(now).date()
+    days = bulky_round_days(
+        round_=round_,
+        start=today + timedelta(days=1),
+        end=today + timedelta(days=settings.bulky_days_ahead),
+    )
+    overrides = dict(
+        BulkyDay.objects.filter(round=round_, date__in=days).values_list("date", "capacity")
+    )
+    found = []
+    for day in days:
+        if now >= bulky_cutoff(day, settings):
+            continue
+        capacity = overrides.get(day)
+        capacity = round_.capacity if capacity is None else capacity
+        left = capacity - bulky_places_taken(
+            round_=round_, day=day, exclude_booking_id=exclude_booking_id
+        )
+        if left > 0:
+            found.append(BulkyDate(day, left))
+    return found
+
+
+def bulky_booking_for_resident(*, user: Any, booking_id: object) -> BulkyBooking | None:
+    """A resident's own booking, or None (whether or not it exists)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        pk = int(str(booking_id))
+    except ValueError:
+        return None
+    return (
+        BulkyBooking.objects.filter(pk=pk, resident=user)
+        .select_related("property", "round", "case", "organisation")
+        .first()
+    )
+
+
+def bulky_bookings_for_resident(*, user: Any, prop: Property) -> list[BulkyBooking]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        BulkyBooking.objects.filter(
+            resident=user, property=prop, status=BookingStatus.CONFIRMED
+        ).select_related("case")
+    )
+
+
+@dataclass
+class BulkyRoundDay:
+    round: BulkyRound
+    capacity: int
+    bookings: list[BulkyBooking]
+
+
+def bulky_collections_for_staff(*, organisation: Organisation, day: date) -> list[BulkyRoundDay]:
+    """Each bulky round's booked collections on `day`, in street order, with their items and
+    address, for the council's waste office."""
+    rounds = list(BulkyRound.objects.filter(organisation=organisation).order_by("weekday", "name"))
+    bookings: dict[int, list[BulkyBooking]] = {}
+    for booking in (
+        BulkyBooking.objects.filter(
+            organisation=organisation, date=day, status=BookingStatus.CONFIRMED
+        )
+        .select_related("property", "case")
+        .order_by("property__street_name", "property__paon", "property__saon")
+    ):
+        bookings.setdefault(booking.round_id, []).append(booking)
+    return [
+        BulkyRoundDay(round=r, capacity=bulky_day_capacity(r, day), bookings=bookings.get(r.pk, []))
+        for r in rounds
+        if bookings.get(r.pk)
+        or day
+        in next_collections(
+            Pattern(weekday=r.weekday, every_weeks=r.every_weeks, anchor=r.anchor_date),
+            shifts_for(organisation.pk),
+            day,
+            1,
+        )
+    ]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Every change to the waste data: one function per business action, each in a transaction.
 
 Cases (missed collections, container requests, assisted collection applications) are made
@@ -10,24 +11,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from borough.accounts.models import User
 from borough.cases.models import CLOSED_STATUSES, Case, Priority, Status
-from borough.cases.services import Submission, case_close, case_create
+from borough.cases.services import Submission, case_close, case_create, case_public_update
 from borough.catalogue.models import Service
+from borough.contacts.models import Channel
 from borough.core.models import Organisation, Team
 from borough.core.services import audit_record
+from borough.core.timetext import clock_text
+from borough.payments.models import PAID_STATUSES, Payment
+from borough.payments.services import PaymentError, payment_create, payment_refund, refund_available
 from borough.places.models import Property
 from borough.places.selectors import property_by_uprn
 from borough.waste.models import (
+    BookingStatus,
+    BulkyBooking,
+    BulkyDay,
+    BulkyItem,
+    BulkyRound,
     CollectionEvent,
     CollectionShift,
     Container,
@@ -36,6 +48,7 @@ from borough.waste.models import (
     EventSource,
     MissedCollection,
     Outcome,
+    Placement,
     PropertyService,
     RequestKind,
     Round,
@@ -44,7 +57,15 @@ from borough.waste.models import (
 )
 from borough.waste.schedule import bank_holiday_shifts
 from borough.waste.selectors import (
+    bulky_cutoff,
+    bulky_dates,
+    bulky_items_for,
+    bulky_price,
+    bulky_round_days,
+    bulky_round_for,
     container_request_open,
+    day_text,
+    local_now,
     missed_collection_check,
     property_services,
     shifts_for,
@@ -76,6 +97,13 @@ DEFAULT_FORM_ANSWERS: dict[str, Any] = {
         "details": "details",
         # The page tells residents bins must be out by 7am; a subscriber has garden waste.
         "fixed": {"put_out": True, "garden_subscriber": True},
+    },
+    "bulky": {
+        "items": "items",
+        "count": "item_count",
+        "placement": "placement",
+        "date": "collection_date",
+        "details": "details",
     },
     "container": {
         "type": "container",
@@ -537,6 +565,11 @@ REASON_KINDS = {
 }
 
 
+def money_text(pence: int) -> str:
+    pounds, rest = divmod(pence, 100)
+    return f"£{pounds:,}" if rest == 0 else f"£{pounds:,}.{rest:02d}"
+
+
 def container_fee(container_type: ContainerType, reason: str, quantity: int) -> int:
     """In pence: nothing for a new home's first containers, else the type's fee each."""
     if REASON_KINDS.get(RequestReason(reason)) == RequestKind.NEW:
@@ -692,3 +725,644 @@ def assisted_collection_approve(*, case: Case, actor: User, message: str = "") -
             "keep them and put them back."
         ),
     )
+
+
+# -- Bulky waste ------------------------------------------------------------------------------
+
+BULKY_PURPOSE = "waste.bulky"
+
+
+@transaction.atomic
+def bulky_item_create(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    price_pence: int,
+    form_answer: str = "",
+    hint: str = "",
+    position: int = 100,
+) -> BulkyItem:
+    item = BulkyItem(
+        organisation=organisation,
+        code=code,
+        name=name,
+        price_pence=price_pence,
+        form_answer=form_answer,
+        hint=hint,
+        position=position,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def bulky_round_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    weekday: int,
+    anchor_date: date,
+    areas: Iterable[Round],
+    capacity: int,
+    every_weeks: int = 1,
+    crew_team: Team | None = None,
+) -> BulkyRound:
+    areas = list(areas)
+    if any(area.organisation_id != organisation.pk for area in areas):
+        raise WasteError(
+            _("Select rounds of the same organisation"), code=WasteErrorCode.INVALID, field="areas"
+        )
+    round_ = BulkyRound(
+        organisation=organisation,
+        name=name,
+        weekday=weekday,
+        every_weeks=every_weeks,
+        anchor_date=anchor_date,
+        capacity=capacity,
+        crew_team=crew_team,
+    )
+    round_.full_clean()
+    round_.save()
+    round_.areas.set(areas)
+    return round_
+
+
+@transaction.atomic
+def bulky_day_set(*, round_: BulkyRound, day: date, capacity: int | None) -> BulkyDay:
+    """Set (or with None, clear) the number of bookings the round takes on `day`."""
+    bulky_day, _created = BulkyDay.objects.update_or_create(
+        round=round_, date=day, defaults={"organisation": round_.organisation, "capacity": capacity}
+    )
+    return bulky_day
+
+
+@dataclass(frozen=True)
+class BulkySetup:
+    """What a property needs for a bulky waste booking."""
+
+    settings: WasteSettings
+    service: Service
+    round: BulkyRound
+    items: list[BulkyItem]
+
+
+def bulky_setup(prop: Property) -> BulkySetup:
+    """The council's bulky set-up for `prop`; WasteError when it has none (no collections
+    there, no bulky round for its area, or bulky waste not set up)."""
+    round_ = bulky_round_for(prop)
+    if round_ is None:
+        raise WasteError(
+            _("We do not collect bulky waste from this address"),
+            code=WasteErrorCode.NO_COLLECTIONS,
+        )
+    settings = waste_settings_for(round_.organisation)
+    items = bulky_items_for(round_.organisation)
+    if settings is None or settings.bulky_service is None or not items:
+        raise WasteError(
+            _("You cannot book a bulky waste collection online. Contact the council."),
+            code=WasteErrorCode.NOT_SET_UP,
+        )
+    return BulkySetup(settings=settings, service=settings.bulky_service, round=round_, items=items)
+
+
+def bulky_lines(setup: BulkySetup, quantities: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The booking's items from {item code: quantity}: refused unless every code is on the
+    council's list, each quantity is 0 to the maximum, and 1 to the maximum in all."""
+    by_code = {item.code: item for item in setup.items}
+    limit = setup.settings.bulky_max_items
+    if any(code not in by_code for code in quantities):
+        raise WasteError(
+            _("Select items from the list"), code=WasteErrorCode.INVALID, field="items"
+        )
+    for code, quantity in quantities.items():
+        if type(quantity) is not int or not 0 <= quantity <= limit:
+            raise WasteError(
+                _("Enter a number from 0 to %(count)s") % {"count": limit},
+                code=WasteErrorCode.INVALID,
+                field=f"item-{code}",
+            )
+    total = sum(quantities.values())
+    if total == 0:
+        raise WasteError(
+            _("Select at least one item to collect"), code=WasteErrorCode.INVALID, field="items"
+        )
+    if total > limit:
+        raise WasteError(
+            _("We can collect up to %(count)s items at a time") % {"count": limit},
+            code=WasteErrorCode.INVALID,
+            field="items",
+        )
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "quantity": quantities[item.code],
+            "price_pence": item.price_pence,
+            "form_answer": item.form_answer or item.code,
+        }
+        for item in setup.items
+        if quantities.get(item.code)
+    ]
+
+
+def bulky_lines_price(settings: WasteSettings, lines: list[dict[str, Any]]) -> int:
+    return bulky_price(
+        settings, [(int(line["price_pence"]), int(line["quantity"])) for line in lines]
+    )
+
+
+def _bulky_day_lock(round_: BulkyRound, day: date) -> None:
+    """Lock the round's day (making its row the first time), so that places are counted and
+    taken one booking at a time."""
+    BulkyDay.objects.get_or_create(
+        round=round_, date=day, defaults={"organisation": round_.organisation}
+    )
+    list(BulkyDay.objects.select_for_update().filter(round=round_, date=day))
+
+
+def _bulky_date_check(
+    setup: BulkySetup, day: date, now: datetime, *, booking_id: int | None = None
+) -> None:
+    """Under the day's lock: the day is one of the round's, before its cutoff, with a place."""
+    offered = {
+        option.day
+        for option in bulky_dates(
+            round_=setup.round, settings=setup.settings, now=now, exclude_booking_id=booking_id
+        )
+    }
+    if day not in offered:
+        scheduled = day in bulky_round_days(
+            round_=setup.round, start=local_now(now).date(), end=day
+        )
+        full = scheduled and now < bulky_cutoff(day, setup.settings)
+        raise WasteError(
+            _("%(day)s is now fully booked. Choose another day.") % {"day": day_text(day)}
+            if full
+            else _("Select a collection day from the list"),
+            code=WasteErrorCode.NOT_ALLOWED,
+            field="date",
+        )
+
+
+def bulky_booking_create(
+    *,
+    prop: Property,
+    resident: User,
+    quantities: Mapping[str, int],
+    day: date,
+    placement: str,
+    notes: str,
+    price_pence: int,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> BulkyBooking:
+    """Book a bulky waste collection, waiting for payment: it holds a place on `day` until
+    the payment is taken (`bulky_booking_paid` confirms it) or not (`bulky_booking_unpaid`
+    frees it). `price_pence` is the price the resident was shown: a different price is
+    refused. The same `idempotency_key` gives back the same booking. A free booking is
+    confirmed at once."""
+    now = now or timezone.now()
+    existing = BulkyBooking.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.resident_id != resident.pk:
+            raise WasteError(_("Start your booking again"), code=WasteErrorCode.INVALID)
+        return existing
+    setup = bulky_setup(prop)
+    lines = bulky_lines(setup, quantities)
+    price = bulky_lines_price(setup.settings, lines)
+    if price != price_pence:
+        raise WasteError(
+            _("The price has changed to %(price)s. Check your answers and try again.")
+            % {"price": money_text(price)},
+            code=WasteErrorCode.INVALID,
+            field="price",
+        )
+    if placement not in Placement.values:
+        raise WasteError(
+            _("Select where you will leave the items"),
+            code=WasteErrorCode.INVALID,
+            field="placement",
+        )
+    try:
+        with transaction.atomic():
+            _bulky_day_lock(setup.round, day)
+            _bulky_date_check(setup, day, now)
+            booking = BulkyBooking.objects.create(
+                organisation=setup.round.organisation,
+                property=prop,
+                resident=resident,
+                round=setup.round,
+                date=day,
+                items=lines,
+                price_pence=price,
+                placement=placement,
+                notes=notes.strip()[:500],
+                idempotency_key=idempotency_key,
+            )
+            if price == 0:
+                _bulky_confirm(booking, setup=setup, paid_pence=0, payment_reference="")
+    except IntegrityError:
+        existing = BulkyBooking.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    return booking
+
+
+def _bulky_answers(setup: BulkySetup, booking: BulkyBooking) -> dict[str, Any]:
+    mapping = form_answers(setup.settings, "bulky")
+    answers: dict[str, Any] = {
+        mapping["items"]: sorted({str(line["form_answer"]) for line in booking.items}),
+        mapping["count"]: booking.item_count,
+        mapping["placement"]: booking.placement,
+        mapping["date"]: booking.date.isoformat(),
+    }
+    if booking.notes:
+        answers[mapping["details"]] = booking.notes
+    return answers
+
+
+def _bulky_confirm(
+    booking: BulkyBooking, *, setup: BulkySetup, paid_pence: int, payment_reference: str
+) -> None:
+    """Confirm a booking and make its case (caller holds the lock)."""
+    case = case_create(
+        submission=Submission(
+            service=setup.service,
+            channel=Channel.WEB,
+            answers=_bulky_answers(setup, booking),
+            resident=booking.resident,
+            uprn=booking.property.uprn,
+            idempotency_key=f"bulky-booking-{booking.pk}",
+        )
+    )
+    booking.case = case
+    booking.status = BookingStatus.CONFIRMED
+    booking.paid_pence = paid_pence
+    booking.payment_reference = payment_reference
+    booking.save(update_fields=["case", "status", "paid_pence", "payment_reference", "updated_at"])
+
+
+def _booking_setup(booking: BulkyBooking) -> BulkySetup:
+    settings = waste_settings_for(booking.organisation)
+    if settings is None or settings.bulky_service is None:
+        raise WasteError(
+            _("You cannot book a bulky waste collection online. Contact the council."),
+            code=WasteErrorCode.NOT_SET_UP,
+        )
+    return BulkySetup(
+        settings=settings,
+        service=settings.bulky_service,
+        round=booking.round,
+        items=bulky_items_for(booking.organisation),
+    )
+
+
+def _purpose_booking(payment: Payment) -> tuple[int, int]:
+    """(booking id, change number: 0 for the booking itself) from the payment's purpose_id."""
+    booking_id, _sep, change = payment.purpose_id.partition(":")
+    return int(booking_id), int(change or 0)
+
+
+def bulky_booking_payment(*, booking: BulkyBooking) -> Payment:
+    """The payment for the booking, or for its change waiting for payment (the difference).
+    The same booking (or change) always gives the same payment, so a double submit never
+    takes two."""
+    if booking.status == BookingStatus.PENDING_PAYMENT:
+        amount, change, key = booking.price_pence, 0, f"bulky-booking-{booking.pk}"
+        description = _("Bulky waste collection on %(day)s") % {"day": day_text(booking.date)}
+    elif booking.status == BookingStatus.CONFIRMED and booking.pending_price_pence is not None:
+        change = booking.amendments
+        amount = booking.pending_price_pence - booking.paid_pence
+        key = f"bulky-booking-{booking.pk}-change-{change}"
+        description = _("Change to your bulky waste collection on %(day)s") % {
+            "day": day_text(booking.pending_date or booking.date)
+        }
+    else:
+        raise WasteError(_("There is nothing to pay"), code=WasteErrorCode.INVALID)
+    return payment_create(
+        organisation=booking.organisation,
+        amount_pence=amount,
+        description=description,
+        purpose=BULKY_PURPOSE,
+        purpose_id=f"{booking.pk}:{change}" if change else str(booking.pk),
+        case=booking.case,
+        return_to=reverse("waste:bulky_booking", args=[booking.property.uprn, booking.pk]),
+        idempotency_key=key,
+    )
+
+
+def bulky_booking_paid(payment: Payment) -> None:
+    """on_paid of "waste.bulky": confirm the booking and make its case, or apply the change
+    that was paid for. Runs once, inside the payment's transaction."""
+    booking_id, change = _purpose_booking(payment)
+    booking = BulkyBooking.objects.select_for_update().select_related("property").get(pk=booking_id)
+    if change == 0:
+        if booking.status == BookingStatus.PENDING_PAYMENT:
+            _bulky_confirm(
+                booking,
+                setup=_booking_setup(booking),
+                paid_pence=payment.amount_pence,
+                payment_reference=payment.reference,
+            )
+        return
+    if change != booking.amendments or booking.pending_price_pence is None:
+        return
+    _bulky_change_apply(
+        booking,
+        items=list(booking.pending_items or booking.items),
+        day=booking.pending_date or booking.date,
+        price=booking.pending_price_pence,
+        paid=booking.paid_pence + payment.amount_pence,
+        actor=booking.resident,
+    )
+
+
+def bulky_booking_unpaid(payment: Payment) -> None:
+    """on_failed of "waste.bulky": the booking was never made (its place is freed), or the
+    change is dropped and the booking stays as it was."""
+    booking_id, change = _purpose_booking(payment)
+    booking = BulkyBooking.objects.select_for_update().get(pk=booking_id)
+    if change == 0:
+        if booking.status == BookingStatus.PENDING_PAYMENT:
+            booking.status = BookingStatus.UNPAID
+            booking.save(update_fields=["status", "updated_at"])
+        return
+    if change == booking.amendments:
+        booking.pending_items = booking.pending_date = booking.pending_price_pence = None
+        booking.save(
+            update_fields=["pending_items", "pending_date", "pending_price_pence", "updated_at"]
+        )
+
+
+def _change_text(booking: BulkyBooking) -> str:
+    items = ", ".join(f"{line['quantity']} × {line['name']}" for line in booking.items)
+    return _("Your bulky waste collection is now on %(day)s, for: %(items)s.") % {
+        "day": day_text(booking.date),
+        "items": items,
+    }
+
+
+def _bulky_change_apply(
+    booking: BulkyBooking,
+    *,
+    items: list[dict[str, Any]],
+    day: date,
+    price: int,
+    paid: int,
+    actor: User | None,
+) -> None:
+    booking.items = items
+    booking.date = day
+    booking.price_pence = price
+    booking.paid_pence = paid
+    booking.pending_items = booking.pending_date = booking.pending_price_pence = None
+    booking.reminder_sent_at = None
+    booking.save(
+        update_fields=[
+            "items",
+            "date",
+            "price_pence",
+            "paid_pence",
+            "pending_items",
+            "pending_date",
+            "pending_price_pence",
+            "reminder_sent_at",
+            "updated_at",
+        ]
+    )
+    if booking.case is not None:
+        case_public_update(case=booking.case, actor=actor, body=_change_text(booking))  # type: ignore[arg-type]
+
+
+def _too_late(booking: BulkyBooking, settings: WasteSettings, now: datetime, what: str) -> None:
+    if booking.status != BookingStatus.CONFIRMED:
+        raise WasteError(
+            _("This booking has been cancelled")
+            if booking.status == BookingStatus.CANCELLED
+            else _("This booking was not made"),
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+    cutoff = bulky_cutoff(booking.date, settings)
+    if now >= cutoff:
+        raise WasteError(
+            _(
+                "It is too late to %(what)s this collection. You could %(what)s it until "
+                "%(time)s on %(day)s. Contact the council if you need help."
+            )
+            % {"what": what, "time": clock_text(cutoff), "day": day_text(cutoff.date())},
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+
+
+def _refund_rule(booking: BulkyBooking, settings: WasteSettings, now: datetime) -> Any:
+    def rule(payment: Payment, amount_pence: int) -> str | None:
+        if now >= bulky_cutoff(booking.date, settings):
+            return _("It is too late for a refund")
+        return None
+
+    return rule
+
+
+def _bulky_refund(
+    booking: BulkyBooking, amount: int, *, key: str, now: datetime, settings: WasteSettings
+) -> int:
+    """Refund `amount` of what was paid for the booking, newest payment first. Returns the
+    pence refunded. Each refund has its own idempotency key, so trying again refunds once."""
+    left = amount
+    payments = Payment.objects.filter(
+        purpose=BULKY_PURPOSE, status__in=PAID_STATUSES, organisation=booking.organisation
+    ).filter(Q(purpose_id=str(booking.pk)) | Q(purpose_id__startswith=f"{booking.pk}:"))
+    for payment in payments.order_by("-created_at"):
+        if left <= 0:
+            break
+        part = min(left, refund_available(payment))
+        if part <= 0:
+            continue
+        payment_refund(
+            payment=payment,
+            amount_pence=part,
+            idempotency_key=f"{key}-{payment.reference}",
+            actor=None,
+            reason=_("Bulky waste collection %(id)s changed or cancelled") % {"id": booking.pk},
+            rule=_refund_rule(booking, settings, now),
+        )
+        left -= part
+    return amount - left
+
+
+def bulky_booking_cancel(
+    *, booking: BulkyBooking, resident: User, now: datetime | None = None
+) -> BulkyBooking:
+    """Cancel a booking before its cutoff, with a full refund of what was paid; after the
+    cutoff it is refused and nothing changes. The refund goes first: if the provider cannot
+    refund, the booking is left as it was."""
+    now = now or timezone.now()
+    if booking.resident_id != resident.pk:
+        raise WasteError(_("This is not your booking"), code=WasteErrorCode.NOT_ALLOWED)
+    settings = _booking_setup(booking).settings
+    with transaction.atomic():
+        locked = BulkyBooking.objects.select_for_update().get(pk=booking.pk)
+        _too_late(locked, settings, now, _("cancel"))
+    try:
+        _bulky_refund(
+            locked, locked.paid_pence, key=f"bulky-{locked.pk}-cancel", now=now, settings=settings
+        )
+    except PaymentError as error:
+        raise WasteError(error.message, code=WasteErrorCode.NOT_ALLOWED) from error
+    with transaction.atomic():
+        locked = BulkyBooking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == BookingStatus.CANCELLED:
+            return locked
+        refunded = locked.paid_pence
+        locked.status = BookingStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.paid_pence = 0
+        locked.pending_items = locked.pending_date = locked.pending_price_pence = None
+        locked.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "paid_pence",
+                "pending_items",
+                "pending_date",
+                "pending_price_pence",
+                "updated_at",
+            ]
+        )
+        if locked.case is not None and locked.case.status not in CLOSED_STATUSES:
+            case_close(
+                case=locked.case,
+                actor=resident,
+                status=Status.CANCELLED,
+                resolution=(
+                    _("You cancelled this booking. We have refunded %(amount)s.")
+                    % {"amount": money_text(refunded)}
+                    if refunded
+                    else _("You cancelled this booking.")
+                ),
+            )
+    return locked
+
+
+def bulky_booking_change(
+    *,
+    booking: BulkyBooking,
+    resident: User,
+    quantities: Mapping[str, int],
+    day: date,
+    price_pence: int,
+    now: datetime | None = None,
+) -> BulkyBooking:
+    """Change a booking's items or day before its cutoff. Cheaper: changed at once and the
+    difference refunded. The same price: changed at once. Dearer: the change waits for the
+    payment of the difference (`bulky_booking_payment`), holding a place on the new day; it
+    is made when that is paid. `price_pence` is the new price the resident was shown."""
+    now = now or timezone.now()
+    if booking.resident_id != resident.pk:
+        raise WasteError(_("This is not your booking"), code=WasteErrorCode.NOT_ALLOWED)
+    setup = _booking_setup(booking)
+    lines = bulky_lines(setup, quantities)
+    price = bulky_lines_price(setup.settings, lines)
+    if price != price_pence:
+        raise WasteError(
+            _("The price has changed to %(price)s. Check your answers and try again.")
+            % {"price": money_text(price)},
+            code=WasteErrorCode.INVALID,
+            field="price",
+        )
+    with transaction.atomic():
+        locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
+        _too_late(locked, setup.settings, now, _("change"))
+        if day != locked.date:
+            _bulky_day_lock(setup.round, day)
+            _bulky_date_check(setup, day, now, booking_id=locked.pk)
+            # The new day must also be before its own cutoff.
+        if price > locked.paid_pence:
+            locked.pending_items = lines
+            locked.pending_date = day
+            locked.pending_price_pence = price
+            locked.amendments += 1
+            locked.save(
+                update_fields=[
+                    "pending_items",
+                    "pending_date",
+                    "pending_price_pence",
+                    "amendments",
+                    "updated_at",
+                ]
+            )
+            return locked
+        refund = locked.paid_pence - price
+    if refund:
+        try:
+            _bulky_refund(
+                locked,
+                refund,
+                key=f"bulky-{locked.pk}-change-{locked.amendments + 1}",
+                now=now,
+                settings=setup.settings,
+            )
+        except PaymentError as error:
+            raise WasteError(error.message, code=WasteErrorCode.NOT_ALLOWED) from error
+    with transaction.atomic():
+        locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
+        if day != locked.date:
+            _bulky_day_lock(setup.round, day)
+            _bulky_date_check(setup, day, now, booking_id=locked.pk)
+        locked.amendments += 1
+        locked.save(update_fields=["amendments", "updated_at"])
+        _bulky_change_apply(
+            locked,
+            items=lines,
+            day=day,
+            price=price,
+            paid=locked.paid_pence - refund,
+            actor=resident,
+        )
+    return locked
+
+
+def bulky_reminders_send(*, now: datetime | None = None) -> list[int]:
+    """Remind each resident the day before their collection: a public update on the booking's
+    case, which the notify outbox emails. Once per booking and day (a change of day makes a
+    new reminder due); safe to run often and on several workers at once."""
+    now = now or timezone.now()
+    tomorrow = local_now(now).date() + timedelta(days=1)
+    sent = []
+    due = BulkyBooking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        date=tomorrow,
+        reminder_sent_at__isnull=True,
+        case__isnull=False,
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            booking = (
+                BulkyBooking.objects.select_for_update()
+                .select_related("case")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=BookingStatus.CONFIRMED)
+                .first()
+            )
+            if booking is None or booking.case is None or booking.date != tomorrow:
+                continue
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at", "updated_at"])
+            items = ", ".join(f"{line['quantity']} × {line['name']}" for line in booking.items)
+            case_public_update(
+                case=booking.case,
+                actor=None,  # type: ignore[arg-type]
+                body=_(
+                    "Your bulky waste collection is tomorrow, %(day)s. Put these items out by "
+                    "7am: %(items)s. Leave them %(placement)s."
+                )
+                % {
+                    "day": day_text(booking.date),
+                    "items": items,
+                    "placement": Placement(booking.placement).label.lower(),
+                },
+            )
+            sent.append(booking.pk)
+    return sent

@@ -96,6 +96,8 @@ PERIODIC_JOBS = [
         "PAYMENT_RECONCILE_SECONDS",
         "borough.payments.tasks.payments_reconcile_run",
     ),
+    # Reminders of tomorrow's bulky waste collections, hourly (each is sent once).
+    ("waste.bulky_reminders", "UPLOAD_SWEEP_SECONDS", "borough.waste.tasks.bulky_reminders_run"),
 ]
 # The scheduler looks for due jobs at least this often (seconds).
 SCHEDULER_TICK_SECONDS = 30.0

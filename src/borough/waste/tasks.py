@@ -1,0 +1,13 @@
+"""Background tasks of the waste app: each calls a service and is safe to run twice."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from borough.waste.services import bulky_reminders_send
+
+
+@task()
+def bulky_reminders_run() -> list[int]:
+    """Remind residents of tomorrow's bulky waste collections, once per booking."""
+    return bulky_reminders_send()
