@@ -12,11 +12,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from borough.accounts.models import User
+from borough.cases.selectors import cases_visible_to_staff
 from borough.catalogue.models import Service
 from borough.contacts.models import Contact
 from borough.core.models import COUNCIL_KINDS, AuditEntry, Organisation, Role, Team
 from borough.core.permissions import Action, roles_for
-from borough.core.tenancy import for_staff, staff_organisations
+from borough.core.tenancy import for_staff, staff_organisations, staff_roles
 from borough.places.models import Area, AreaKind
 
 LONDON = ZoneInfo("Europe/London")
@@ -105,6 +106,25 @@ def contacts_on_day(*, organisations: Iterable[Organisation], day: date) -> Quer
         Contact.objects.filter(organisation__in=list(organisations), at__gte=start, at__lt=end)
         .select_related("organisation", "service", "staff", "case")
         .order_by("-at", "-id")
+    )
+
+
+def case_contacts_for_staff(*, user: Any, case: Any, limit: int = 20) -> list[Contact]:
+    """The resident's contacts with the case's organisation, for the case page, newest first:
+    every contact logged on this case, and the resident's other contacts (by their account)
+    on cases `user` may view, or on no case when `user` takes contacts for the organisation
+    (`CONTACT_LOG_ROLES`). The page that shows them is the case's, audited by
+    `case_for_staff`."""
+    match = Q(case_id=case.pk)
+    if case.resident_id:
+        visible = Q(case__in=cases_visible_to_staff(user=user))
+        if staff_roles(user, case.organisation) & {str(role) for role in CONTACT_LOG_ROLES}:
+            visible |= Q(case__isnull=True)
+        match |= Q(resident_id=case.resident_id) & visible
+    return list(
+        Contact.objects.filter(match, organisation_id=case.organisation_id)
+        .select_related("service", "staff", "case")
+        .order_by("-at", "-id")[:limit]
     )
 
 

@@ -56,6 +56,7 @@ from borough.backoffice.forms import (
 from borough.backoffice.location import case_location
 from borough.backoffice.selectors import (
     audit_entries_for_case,
+    case_contacts_for_staff,
     filter_services,
     filter_wards,
     staff_of_organisations,
@@ -368,6 +369,7 @@ def _case_page(
             "location": case_location(case),
             "attachments": list(case.attachments.order_by("created_at", "id")),
             "others": case_others_for_staff(user=user, case=case),
+            "contacts": case_contacts_for_staff(user=user, case=case),
             "timeline": case_timeline(case),
             "nav": "cases",
         },
