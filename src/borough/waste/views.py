@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +32,7 @@ from borough.contacts.models import Channel
 from borough.core.models import Organisation
 from borough.core.permissions import Action, can
 from borough.core.services import audit_record
+from borough.core.timetext import LONDON, clock_text
 from borough.dispatch.webhooks import SIGNATURE_HEADER, signature_check
 from borough.payments.services import PaymentError, payment_start
 from borough.places.models import Property
@@ -679,8 +680,11 @@ def bulky_start(request: HttpRequest, uprn: str) -> HttpResponse:
         {
             "property": prop,
             "settings": setup.settings,
-            "items": setup.items,
+            "prices": [(item.name, money_text(item.price_pence)) for item in setup.items],
             "base_price": money_text(setup.settings.bulky_base_price_pence),
+            "cutoff_time": clock_text(
+                datetime.combine(local_now().date(), setup.settings.bulky_cutoff, LONDON)
+            ),
             "bookings": bulky_bookings_for_resident(user=request.user, prop=prop),
         },
     )
@@ -837,7 +841,8 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
             "notes": journey.get("notes", ""),
             "price": price,
             "price_text": money_text(price),
-            "cutoff": bulky_cutoff(day, setup.settings),
+            "cutoff_time": clock_text(bulky_cutoff(day, setup.settings)),
+            "cutoff_day": day_text(bulky_cutoff(day, setup.settings).date()),
             "errors": errors,
         },
         status=400 if errors else 200,
@@ -854,6 +859,8 @@ def _booking(request: HttpRequest, prop: Property, booking_id: int) -> Any:
 def _booking_context(booking: Any, settings: WasteSettings | None) -> dict[str, Any]:
     cutoff = bulky_cutoff(booking.date, settings) if settings else None
     return {
+        "cutoff_time": clock_text(cutoff) if cutoff else "",
+        "cutoff_day": day_text(cutoff.date()) if cutoff else "",
         "property": booking.property,
         "booking": booking,
         "lines": _lines_text(booking.items),
