@@ -68,3 +68,47 @@ def test_the_demo_gives_every_home_its_rounds_and_a_year_of_events(
     assert form.version == 2
     days = bin_days(prop=homes[0], today=now.date())
     assert days is not None and all(stream.next_dates for stream in days.streams)
+
+
+def test_the_demo_sets_up_bulky_waste_with_paid_bookings(
+    district, make_team, make_property, make_resident, settings
+):
+    import time_machine
+
+    from borough.payments.models import Payment
+    from borough.waste.models import BookingStatus, BulkyBooking, BulkyItem, BulkyRound
+
+    settings.PAYMENT_PROVIDER = "test"
+    team = make_team(district, "Waste")
+    crew = make_team(district, "Crews")
+    codes = (
+        "report-missed-bin",
+        "request-container",
+        "apply-assisted-collection",
+        "book-bulky-waste",
+    )
+    services = {
+        spec.code: service_create(
+            organisation=district, default_team=team, **spec.service_create_kwargs()
+        )
+        for spec in SERVICES
+        if spec.code in codes
+    }
+    make_resident(email="resident@example.com")
+    homes = [make_property(paon=str(n)) for n in range(1, 21)]
+    now = london(2026, 3, 4, 12, 0)
+    with time_machine.travel(now, tick=False):
+        counts = waste_demo_create(
+            seed=7, now=now, organisation=district, crew_team=crew, services=services, homes=homes
+        )
+    assert counts["bulky rounds"] == 5
+    assert BulkyRound.objects.filter(organisation=district, capacity=8).count() == 5
+    assert BulkyItem.objects.filter(organisation=district).count() == 8
+    settings_row = WasteSettings.objects.get(organisation=district)
+    assert settings_row.bulky_service == services["book-bulky-waste"]
+    assert (settings_row.bulky_base_price_pence, settings_row.bulky_base_items) == (3600, 3)
+    bookings = BulkyBooking.objects.filter(organisation=district)
+    assert bookings.count() == counts["bulky bookings"] == 12
+    assert all(b.status == BookingStatus.CONFIRMED and b.case is not None for b in bookings)
+    assert all(b.date > now.date() for b in bookings)
+    assert Payment.objects.filter(purpose="waste.bulky", status="success").count() == 12

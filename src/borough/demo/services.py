@@ -493,7 +493,8 @@ DISTRICT_SERVICES: list[ServiceSpec] = [
         code="book-bulky-waste",
         name="Book a bulky waste collection",
         summary="Book a collection of large household items like furniture and fridges.",
-        description="We collect up to 5 large items for £36. Leave items outside by 7am on your "
+        description="We collect up to 5 large items. It costs £36 for up to 3 items and each "
+        "item after that costs its own price. Leave items outside by 7am on your "
         "collection day. We do not collect building waste or garden waste.",
         group=BINS,
         kind="book",

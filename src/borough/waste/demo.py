@@ -23,12 +23,19 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from borough.accounts.models import User
 from borough.catalogue.models import Service
 from borough.catalogue.services import form_publish
 from borough.core.models import Organisation, Team
 from borough.core.timetext import LONDON
+from borough.notify.services import notifications_suppressed
+from borough.payments.models import Provider
+from borough.payments.providers import provider_default
+from borough.payments.providers.test_provider import card_page_finish
+from borough.payments.services import payment_refresh, payment_start
 from borough.places.models import Property, PropertyClass
 from borough.waste.models import (
+    BulkyBooking,
     CollectionEvent,
     Container,
     ContainerType,
@@ -41,8 +48,16 @@ from borough.waste.models import (
     Weekday,
 )
 from borough.waste.schedule import Pattern, collection_dates
-from borough.waste.selectors import shifts_for
+from borough.waste.selectors import bulky_dates, shifts_for
 from borough.waste.services import (
+    WasteError,
+    bulky_booking_create,
+    bulky_booking_payment,
+    bulky_item_create,
+    bulky_lines,
+    bulky_lines_price,
+    bulky_round_create,
+    bulky_setup,
     collection_shifts_generate,
     container_type_create,
     round_create,
@@ -53,6 +68,26 @@ from borough.waste.services import (
 MISSED_SERVICE = "report-missed-bin"
 CONTAINER_SERVICE = "request-container"
 ASSISTED_SERVICE = "apply-assisted-collection"
+BULKY_SERVICE = "book-bulky-waste"
+
+# (code, name, price in pence as an extra item, the bulky form's items answer)
+BULKY_ITEMS = (
+    ("sofa", "Sofa or settee", 1200, "sofa"),
+    ("armchair", "Armchair", 800, "armchair"),
+    ("mattress", "Mattress", 1000, "mattress"),
+    ("bed-frame", "Bed frame", 1000, "bed_frame"),
+    ("wardrobe", "Wardrobe or chest of drawers", 1200, "wardrobe"),
+    ("table", "Table or chairs", 600, "table"),
+    ("fridge-freezer", "Fridge or freezer", 1500, "fridge_freezer"),
+    ("washing-machine", "Washing machine or dishwasher", 1200, "washing_machine"),
+)
+# £36 for up to 3 items, each item after that its own price, up to 5 items; a weekday's
+# bulky crew takes 8 bookings a day from the homes collected that weekday.
+BULKY_BASE_PENCE = 3600
+BULKY_BASE_ITEMS = 3
+BULKY_MAX_ITEMS = 5
+BULKY_CAPACITY = 8
+BULKY_BOOKINGS = 12
 
 # (kind, name, the missed-bin form's answer)
 STREAMS = (
@@ -141,6 +176,10 @@ def waste_demo_create(
         missed_service=services[MISSED_SERVICE],
         container_service=container_service,
         assisted_service=services[ASSISTED_SERVICE],
+        bulky_service=services.get(BULKY_SERVICE),
+        bulky_base_price_pence=BULKY_BASE_PENCE,
+        bulky_base_items=BULKY_BASE_ITEMS,
+        bulky_max_items=BULKY_MAX_ITEMS,
     )
     for year in range(today.year - 1, today.year + 2):
         collection_shifts_generate(organisation=organisation, year=year)
@@ -254,11 +293,103 @@ def waste_demo_create(
                 }
             )
     _insert(CollectionEvent, events)
+    bulky_rounds = _bulky_demo(
+        rng=rng,
+        now=now,
+        organisation=organisation,
+        crew_team=crew_team,
+        rounds=rounds,
+        homes=residential,
+        week_a=week_a,
+    )
     return {
+        "bulky rounds": bulky_rounds,
+        "bulky bookings": BulkyBooking.objects.filter(organisation=organisation).count(),
         "waste rounds": len(rounds),
         "homes with collections": len(residential),
         "collection events": len(events),
     }
+
+
+def _bulky_demo(
+    *,
+    rng: random.Random,
+    now: datetime,
+    organisation: Organisation,
+    crew_team: Team,
+    rounds: dict[tuple[int, str], Round],
+    homes: Sequence[Property],
+    week_a: date,
+) -> int:
+    """The bulky item list, a bulky round for each weekday serving that day's homes, and a
+    few bookings of the key residents in the coming weeks, made and paid through the real
+    services with the built-in test provider (no money is taken; with another provider the
+    demo makes no bookings)."""
+    from borough.demo.people import KEY_RESIDENTS
+
+    for position, (code, name, price, answer) in enumerate(BULKY_ITEMS, start=1):
+        bulky_item_create(
+            organisation=organisation,
+            code=code,
+            name=name,
+            price_pence=price,
+            form_answer=answer,
+            position=position,
+        )
+    bulky_rounds = []
+    for weekday in range(5):
+        bulky_rounds.append(
+            bulky_round_create(
+                organisation=organisation,
+                name=f"{Weekday(weekday).label} bulky",
+                weekday=weekday,
+                anchor_date=week_a + timedelta(days=weekday),
+                areas=[rounds[(weekday, StreamKind.REFUSE)]],
+                capacity=BULKY_CAPACITY,
+                crew_team=crew_team,
+            )
+        )
+    residents = list(
+        User.objects.filter(
+            email__in=[key.email for key in KEY_RESIDENTS], is_active=True
+        ).order_by("email")
+    )
+    if not residents or not homes or provider_default() != Provider.TEST:
+        return len(bulky_rounds)
+    codes = [code for code, *_rest in BULKY_ITEMS]
+    made = 0
+    with notifications_suppressed():
+        for attempt in range(BULKY_BOOKINGS * 3):
+            if made >= BULKY_BOOKINGS:
+                break
+            home = homes[rng.randrange(len(homes))]
+            try:
+                setup = bulky_setup(home)
+            except WasteError:
+                continue
+            options = bulky_dates(round_=setup.round, settings=setup.settings, now=now)
+            if not options:
+                continue
+            chosen = rng.sample(codes, rng.randint(1, 3))
+            quantities = {code: 1 for code in chosen}
+            lines = bulky_lines(setup, quantities)
+            booking = bulky_booking_create(
+                prop=home,
+                resident=residents[attempt % len(residents)],
+                quantities=quantities,
+                day=options[rng.randrange(min(len(options), 4))].day,
+                placement=rng.choice(["front_garden", "driveway", "kerbside"]),
+                notes=rng.choice(["", "", "By the side gate.", "Please ring the bell first."]),
+                price_pence=bulky_lines_price(setup.settings, lines),
+                idempotency_key=f"demo-bulky-{attempt}",
+                now=now,
+            )
+            payment = bulky_booking_payment(booking=booking)
+            payment_start(payment=payment)
+            card_page_finish(provider_payment_id=payment.provider_payment_id, status="success")
+            payment_refresh(payment=payment, source="demo")
+            made += 1
+    return len(bulky_rounds)
 
 
 def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
@@ -331,6 +462,7 @@ def waste_demo_build(
         homes=homes,
     )
     return (
-        f"Set up {counts['waste rounds']} waste rounds for {counts['homes with collections']:,} "
+        f"Set up {counts['waste rounds']} waste rounds and {counts['bulky rounds']} bulky "
+        f"rounds ({counts['bulky bookings']} bookings) for {counts['homes with collections']:,} "
         f"homes, with {counts['collection events']:,} crew events."
     )
