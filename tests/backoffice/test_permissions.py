@@ -175,3 +175,150 @@ def test_an_inactive_team_grants_nothing(world, make_case, make_staff):
     world.team.is_active = False
     world.team.save()
     assert not can(actor, Action.VIEW_CASE, case)
+
+
+# -- The other actions: asking the resident, recording their reply, files, and the pages that
+# are not one case's (raising a case for a caller, today's contacts, the field list) ----------
+
+# Who takes calls and visits (contacts, assisted digital), and who works in the field: written
+# out by hand as above, against `backoffice.selectors.CONTACT_LOG_ROLES` and
+# `backoffice.field_selectors.FIELD_ROLES`.
+CONTACT_ROLES = {"advisor", "caseworker", "team_leader", "administrator"}
+FIELD_ROLES = {"field_officer", "team_leader"}
+MORE_ACTIONS = [
+    "request_information",
+    "resident_reply",
+    "attachment",
+    "assisted",
+    "contacts",
+    "field",
+]
+# The case action each stands for in `core.permissions`.
+GRANT_OF = {
+    "request_information": "change_status",
+    "resident_reply": "add_note",
+    "attachment": "view_case",
+}
+MORE_EVENTS = {
+    "request_information": EventKind.INFORMATION_REQUESTED,
+    "resident_reply": EventKind.RESIDENT_REPLIED,
+}
+
+
+def test_the_page_roles_here_are_the_ones_the_pages_use():
+    from borough.backoffice.field_selectors import FIELD_ROLES as field_roles
+    from borough.backoffice.selectors import CONTACT_LOG_ROLES
+
+    assert {str(role) for role in CONTACT_LOG_ROLES} == CONTACT_ROLES
+    assert set(field_roles) == FIELD_ROLES
+
+
+def more_expected(role: str, action: str, scope: str) -> tuple[int, bool]:
+    """(status, whether the scope's case shows on the page) for one role, action and scope."""
+    if action in GRANT_OF:
+        status = expected_status(role, GRANT_OF[action], scope)
+        return status, status in (200, 302)
+    if action == "assisted":
+        # Any council's service: cases are routed by where they are.
+        return (302, False) if role in CONTACT_ROLES else (403, False)
+    if action == "contacts":
+        # The contact that made the case, today, in the user's organisations only.
+        return (200, scope != "other_org") if role in CONTACT_ROLES else (403, False)
+    # field: my cases, and my field teams' unassigned ones due soon.
+    return (200, scope in ("own", "mine")) if role in FIELD_ROLES else (403, False)
+
+
+def more_request(client, case, action, media_photo):
+    base = f"/staff/cases/{case.reference}/"
+    if action == "request_information":
+        return client.post(
+            base + "request-information/",
+            {
+                "information-question": "Which side of the road?",
+                "information-version": case.version,
+            },
+        )
+    if action == "resident_reply":
+        return client.post(
+            base + "resident-reply/",
+            {
+                "reply-channel": "phone",
+                "reply-body": "The north side",
+                "reply-version": case.version,
+            },
+        )
+    if action == "attachment":
+        return client.get(base + f"attachments/{media_photo.pk}/")
+    if action == "assisted":
+        return client.post(
+            "/staff/assisted/", {"service": case.service_id, "channel": "phone", "caller": "new"}
+        )
+    if action == "contacts":
+        return client.get("/staff/contacts/")
+    return client.get("/staff/field/")
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("action", MORE_ACTIONS)
+@pytest.mark.parametrize("role", list(GRANTS))
+def test_permission_matrix_of_the_other_actions(
+    world, make_case, make_staff, signed_in, settings, tmp_path, role, action, scope
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from borough.cases.services import attachment_add, case_request_information
+
+    settings.MEDIA_ROOT = tmp_path
+    actor = make_staff(world.team, role)
+    service = {
+        "own": world.service,
+        "mine": world.service,
+        "other_team": world.other_team_service,
+        "other_org": world.county_service,
+    }[scope]
+    case = make_case(service)
+    owner = world.county_officer if scope == "other_org" else world.colleague
+    if scope == "mine":
+        case = case_assign(case=case, assignee=actor, actor=owner)
+    if action == "resident_reply":
+        case_request_information(case=case, actor=owner, question="Where?", expected_version=None)
+    # Due soon, for the field list.
+    Case.objects.filter(pk=case.pk).update(sla_due_at=timezone.now() + timedelta(hours=2))
+    photo = attachment_add(case=case, content=b"%PDF-1.4 a letter", filename="a.pdf", actor=None)
+    case.refresh_from_db()
+    before = Case.objects.values().get(pk=case.pk)
+    events_before = list(case.events.values_list("id", flat=True))
+    audits_before = AuditEntry.objects.filter(object_id=case.reference).count()
+
+    response = more_request(signed_in(actor), case, action, photo)
+
+    status, shown = more_expected(role, action, scope)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == status, body.decode(errors="replace")[:2000]
+    after = Case.objects.values().get(pk=case.pk)
+    new_events = case.events.exclude(id__in=events_before)
+    audits = AuditEntry.objects.filter(object_id=case.reference).count() - audits_before
+    if status == 302 and action in MORE_EVENTS:
+        assert after["version"] == before["version"] + 1
+        assert [event.kind for event in new_events] == [MORE_EVENTS[action]]
+        assert new_events.get().actor == actor
+    else:
+        assert after == before, "a refused or read-only request changed the case"
+        assert not new_events.exists()
+    if status == 404:
+        # Refused as if the case did not exist, and not audited.
+        assert audits == 0
+        assert case.reference not in body.decode(errors="replace")
+    if status == 403:
+        assert case.reference not in body.decode(errors="replace")
+    if action == "attachment" and status == 200:
+        assert body == b"%PDF-1.4 a letter"
+        assert audits == 1
+    if action in ("contacts", "field") and status == 200:
+        assert (case.reference in body.decode()) is shown
+        # Each row shown is an audited read; a case not shown is not.
+        assert audits == (1 if shown and action == "field" else 0)
+    if action == "assisted" and status == 302:
+        assert response["Location"].startswith(f"/service/{case.service.code}/")
