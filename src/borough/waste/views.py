@@ -895,7 +895,7 @@ def bulky_cancel(request: HttpRequest, uprn: str, booking_id: int) -> HttpRespon
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         try:
-            bulky_booking_cancel(booking=booking, resident=request.user)  # type: ignore[arg-type]
+            bulky_booking_cancel(booking=booking, resident=request.user)
         except WasteError as error:
             errors.append((error.message, ""))
         else:
@@ -951,7 +951,7 @@ def bulky_change(request: HttpRequest, uprn: str, booking_id: int) -> HttpRespon
                 try:
                     changed = bulky_booking_change(
                         booking=booking,
-                        resident=request.user,  # type: ignore[arg-type]
+                        resident=request.user,
                         quantities=quantities,
                         day=date.fromisoformat(chosen),
                         price_pence=shown,
