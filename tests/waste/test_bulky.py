@@ -170,9 +170,11 @@ def test_capacity_is_never_exceeded_and_a_full_day_is_no_longer_offered(bulky, m
         except WasteError as error:
             assert error.code == WasteErrorCode.NOT_ALLOWED
             outcomes.append(error.message)
-    assert outcomes == ["booked", "booked"] + [
-        "Monday 9 March 2026 is now fully booked. Choose another day."
-    ] * 3
+    assert (
+        outcomes
+        == ["booked", "booked"]
+        + ["Monday 9 March 2026 is now fully booked. Choose another day."] * 3
+    )
     assert BulkyBooking.objects.filter(date=MONDAY).count() == 2
     offered = [d.day for d in bulky_dates(round_=setup.round, settings=setup.settings, now=NOW)]
     assert MONDAY not in offered and date(2026, 3, 16) in offered
@@ -193,7 +195,9 @@ def test_a_day_closed_by_the_council_is_not_offered(bulky, make_resident):
 
 def test_a_paid_booking_is_confirmed_with_its_case(bulky, make_resident):
     resident = make_resident()
-    booking = book(bulky, resident, quantities={"sofa": 2, "fridge": 1, "table": 1}, price_pence=4200)
+    booking = book(
+        bulky, resident, quantities={"sofa": 2, "fridge": 1, "table": 1}, price_pence=4200
+    )
     assert booking.status == BookingStatus.PENDING_PAYMENT
     assert booking.case is None
     assert not Case.objects.exists()
@@ -225,9 +229,7 @@ def test_a_paid_booking_is_confirmed_with_its_case(bulky, make_resident):
 @pytest.mark.parametrize(
     ("card", "code"), [("failed", "P0010"), ("failed", "P0030")], ids=["declined", "cancelled"]
 )
-def test_a_failed_payment_leaves_no_booking_and_frees_the_place(
-    bulky, make_resident, card, code
-):
+def test_a_failed_payment_leaves_no_booking_and_frees_the_place(bulky, make_resident, card, code):
     bulky_day_set(round_=bulky.round, day=MONDAY, capacity=1)
     booking = book(bulky, make_resident())
     # Its place is held while it waits for payment.
@@ -307,6 +309,71 @@ def test_a_cheaper_change_is_made_at_once_and_the_difference_refunded(bulky, mak
     assert refund.status == "success"
     update = CaseEvent.objects.filter(case=changed.case, kind=EventKind.PUBLIC_UPDATE).get()
     assert "Monday 16 March 2026" in update.body and "1 × Sofa or settee" in update.body
+
+
+def test_a_cheaper_change_whose_refund_fails_leaves_the_booking_as_it_was(
+    bulky, make_resident, monkeypatch
+):
+    from borough.payments.services import PaymentError, PaymentErrorCode
+    from borough.waste import services
+
+    resident = make_resident()
+    booking = booked(bulky, resident, quantities={"sofa": 4}, price_pence=4800)
+
+    def refuse(**kwargs: Any) -> None:
+        raise PaymentError(
+            PaymentErrorCode.PROVIDER_UNAVAILABLE,
+            "Sorry, refunds are not working at the moment. Try again later.",
+        )
+
+    monkeypatch.setattr(services, "payment_refund", refuse)
+    with pytest.raises(WasteError) as refused:
+        bulky_booking_change(
+            booking=booking,
+            resident=resident,
+            quantities={"sofa": 1},
+            day=date(2026, 3, 16),
+            price_pence=3600,
+        )
+    assert refused.value.message == "Sorry, refunds are not working at the moment. Try again later."
+    booking.refresh_from_db()
+    assert (booking.date, booking.price_pence, booking.paid_pence) == (MONDAY, 4800, 4800)
+    assert booking.item_count == 4
+    assert not CaseEvent.objects.filter(case=booking.case, kind=EventKind.PUBLIC_UPDATE).exists()
+    # Its old day still holds its place; the new day's place was given back.
+    setup = bulky_setup(bulky.waste.home)
+    places = {
+        d.day: d.places_left
+        for d in bulky_dates(round_=setup.round, settings=setup.settings, now=NOW)
+    }
+    assert places[MONDAY] == 1 and places[date(2026, 3, 16)] == 2
+
+
+def test_a_change_replaced_before_it_was_paid_keeps_the_money_against_the_booking(
+    bulky, make_resident
+):
+    resident = make_resident()
+    booking = booked(bulky, resident)
+    first = bulky_booking_change(
+        booking=booking, resident=resident, quantities={"sofa": 4}, day=MONDAY, price_pence=4800
+    )
+    payment = bulky_booking_payment(booking=first)
+    second = bulky_booking_change(
+        booking=first, resident=resident, quantities={"sofa": 5}, day=MONDAY, price_pence=6000
+    )
+    # The first change's payment page was still open and is paid now.
+    payment_start(payment=payment)
+    card_page_finish(provider_payment_id=payment.provider_payment_id, status="success")
+    payment_return(token=payment.return_token)
+    second.refresh_from_db()
+    assert second.paid_pence == 3600 + 1200
+    assert second.price_pence == 3600 and second.pending_price_pence == 6000
+    # Paying the second change charges only what is still owed.
+    assert bulky_booking_payment(booking=second).amount_pence == 1200
+    # Cancelling refunds everything that was paid.
+    cancelled = bulky_booking_cancel(booking=second, resident=resident)
+    assert cancelled.status == BookingStatus.CANCELLED
+    assert sum(refund.amount_pence for refund in Refund.objects.all()) == 4800
 
 
 def test_a_dearer_change_waits_for_the_difference_to_be_paid(bulky, make_resident):
@@ -443,6 +510,8 @@ def test_the_reminder_is_sent_once_the_day_before(
         assert bulky_reminders_send() == []
     reminders = Notification.objects.filter(recipient_email="robin@example.com", kind="case_update")
     assert reminders.count() == 1
-    assert "Your bulky waste collection is tomorrow, Monday 9 March 2026" in reminders.get().body_text
+    assert (
+        "Your bulky waste collection is tomorrow, Monday 9 March 2026" in reminders.get().body_text
+    )
     other.refresh_from_db()
     assert other.reminder_sent_at is None

@@ -21,7 +21,7 @@ from borough.waste.models import BookingStatus, BulkyBooking
 from borough.waste.services import bulky_day_set
 from tests.conftest import DORCHESTER, square
 from tests.waste.conftest import Bulky, london
-from tests.waste.test_bulky import MONDAY, NOW, booked
+from tests.waste.test_bulky import MONDAY, NOW, booked, pay
 
 
 @pytest.fixture(autouse=True)
@@ -148,11 +148,20 @@ def test_a_double_submit_of_check_answers_makes_one_booking_and_one_payment(
     client.force_login(make_resident())
     fill_in(client, bulky)
     first = client.post(url(bulky, "check/"), {"price": "4200", "date": "2026-03-09"})
-    # The second click of a double submit: the journey is gone from the session.
+    # The second click of a double submit goes to the same payment page.
     again = client.post(url(bulky, "check/"), {"price": "4200", "date": "2026-03-09"})
-    assert first.status_code == 302 and again.status_code == 302
+    assert first.status_code == 302 and first["Location"].startswith("/pay/test/")
+    assert again.status_code == 302 and again["Location"] == first["Location"]
     assert BulkyBooking.objects.count() == 1
     assert Payment.objects.count() == 1 and TestCardPayment.objects.count() == 1
+    # Once paid, sending the page again shows the booking; a new journey starts afresh.
+    booking = BulkyBooking.objects.get()
+    pay(booking)
+    late = client.post(url(bulky, "check/"), {"price": "4200", "date": "2026-03-09"})
+    assert late["Location"] == url(bulky, f"{booking.pk}/")
+    assert "Bulky waste collection booked" in text(client.get(late["Location"]))
+    assert client.get(url(bulky, "check/"))["Location"] == url(bulky, "items/")
+    assert BulkyBooking.objects.count() == 1 and Payment.objects.count() == 1
 
 
 def test_a_tampered_price_is_refused_and_nothing_is_booked(client, bulky, make_resident):

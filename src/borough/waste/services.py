@@ -9,6 +9,7 @@ nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -730,6 +731,7 @@ def assisted_collection_approve(*, case: Case, actor: User, message: str = "") -
 # -- Bulky waste ------------------------------------------------------------------------------
 
 BULKY_PURPOSE = "waste.bulky"
+logger = logging.getLogger("borough.waste")
 
 
 @transaction.atomic
@@ -1069,6 +1071,14 @@ def bulky_booking_paid(payment: Payment) -> None:
             )
         return
     if change != booking.amendments or booking.pending_price_pence is None:
+        # A change the resident replaced before paying for it: the money is kept against
+        # the booking, so a cheaper change or a cancellation refunds it.
+        booking.paid_pence += payment.amount_pence
+        booking.save(update_fields=["paid_pence", "updated_at"])
+        logger.warning(
+            "Bulky change paid after it was replaced",
+            extra={"booking": booking.pk, "payment": payment.reference},
+        )
         return
     _bulky_change_apply(
         booking,
@@ -1113,7 +1123,10 @@ def _bulky_change_apply(
     price: int,
     paid: int,
     actor: User | None,
+    announce: bool = True,
 ) -> None:
+    """Make the change (caller holds the lock); with `announce`, a public update on the
+    case says what the booking now is."""
     booking.items = items
     booking.date = day
     booking.price_pence = price
@@ -1130,10 +1143,11 @@ def _bulky_change_apply(
             "pending_date",
             "pending_price_pence",
             "reminder_sent_at",
+            "amendments",
             "updated_at",
         ]
     )
-    if booking.case is not None:
+    if announce and booking.case is not None:
         case_public_update(case=booking.case, actor=actor, body=_change_text(booking))  # type: ignore[arg-type]
 
 
@@ -1157,9 +1171,11 @@ def _too_late(booking: BulkyBooking, settings: WasteSettings, now: datetime, wha
         )
 
 
-def _refund_rule(booking: BulkyBooking, settings: WasteSettings, now: datetime) -> Any:
+def _refund_rule(cutoff: datetime, now: datetime) -> Any:
+    """The bulky refund rule for payments' `payment_refund`: none from the cutoff on."""
+
     def rule(payment: Payment, amount_pence: int) -> str | None:
-        if now >= bulky_cutoff(booking.date, settings):
+        if now >= cutoff:
             return _("It is too late for a refund")
         return None
 
@@ -1167,7 +1183,7 @@ def _refund_rule(booking: BulkyBooking, settings: WasteSettings, now: datetime) 
 
 
 def _bulky_refund(
-    booking: BulkyBooking, amount: int, *, key: str, now: datetime, settings: WasteSettings
+    booking: BulkyBooking, amount: int, *, key: str, cutoff: datetime, now: datetime
 ) -> int:
     """Refund `amount` of what was paid for the booking, newest payment first. Returns the
     pence refunded. Each refund has its own idempotency key, so trying again refunds once."""
@@ -1187,7 +1203,7 @@ def _bulky_refund(
             idempotency_key=f"{key}-{payment.reference}",
             actor=None,
             reason=_("Bulky waste collection %(id)s changed or cancelled") % {"id": booking.pk},
-            rule=_refund_rule(booking, settings, now),
+            rule=_refund_rule(cutoff, now),
         )
         left -= part
     return amount - left
@@ -1208,7 +1224,11 @@ def bulky_booking_cancel(
         _too_late(locked, settings, now, _("cancel"))
     try:
         _bulky_refund(
-            locked, locked.paid_pence, key=f"bulky-{locked.pk}-cancel", now=now, settings=settings
+            locked,
+            locked.paid_pence,
+            key=f"bulky-{locked.pk}-cancel",
+            cutoff=bulky_cutoff(locked.date, settings),
+            now=now,
         )
     except PaymentError as error:
         raise WasteError(error.message, code=WasteErrorCode.NOT_ALLOWED) from error
@@ -1276,15 +1296,15 @@ def bulky_booking_change(
     with transaction.atomic():
         locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
         _too_late(locked, setup.settings, now, _("change"))
+        cutoff = bulky_cutoff(locked.date, setup.settings)
         if day != locked.date:
             _bulky_day_lock(setup.round, day)
             _bulky_date_check(setup, day, now, booking_id=locked.pk)
-            # The new day must also be before its own cutoff.
+        locked.amendments += 1
         if price > locked.paid_pence:
             locked.pending_items = lines
             locked.pending_date = day
             locked.pending_price_pence = price
-            locked.amendments += 1
             locked.save(
                 update_fields=[
                     "pending_items",
@@ -1295,33 +1315,38 @@ def bulky_booking_change(
                 ]
             )
             return locked
+        before = (list(locked.items), locked.date, locked.price_pence, locked.paid_pence)
         refund = locked.paid_pence - price
+        # The change takes its place first, so a day filled meanwhile refunds nothing.
+        _bulky_change_apply(
+            locked, items=lines, day=day, price=price, paid=price, actor=None, announce=False
+        )
     if refund:
         try:
             _bulky_refund(
                 locked,
                 refund,
-                key=f"bulky-{locked.pk}-change-{locked.amendments + 1}",
+                key=f"bulky-{locked.pk}-change-{locked.amendments}",
+                cutoff=cutoff,
                 now=now,
-                settings=setup.settings,
             )
         except PaymentError as error:
+            # Not refunded: the booking goes back to what it was.
+            with transaction.atomic():
+                undo = BulkyBooking.objects.select_for_update().get(pk=locked.pk)
+                items, old_day, old_price, old_paid = before
+                _bulky_change_apply(
+                    undo,
+                    items=items,
+                    day=old_day,
+                    price=old_price,
+                    paid=old_paid,
+                    actor=None,
+                    announce=False,
+                )
             raise WasteError(error.message, code=WasteErrorCode.NOT_ALLOWED) from error
-    with transaction.atomic():
-        locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
-        if day != locked.date:
-            _bulky_day_lock(setup.round, day)
-            _bulky_date_check(setup, day, now, booking_id=locked.pk)
-        locked.amendments += 1
-        locked.save(update_fields=["amendments", "updated_at"])
-        _bulky_change_apply(
-            locked,
-            items=lines,
-            day=day,
-            price=price,
-            paid=locked.paid_pence - refund,
-            actor=resident,
-        )
+    if locked.case is not None:
+        case_public_update(case=locked.case, actor=resident, body=_change_text(locked))
     return locked
 
 
@@ -1356,7 +1381,7 @@ def bulky_reminders_send(*, now: datetime | None = None) -> list[int]:
                 actor=None,  # type: ignore[arg-type]
                 body=_(
                     "Your bulky waste collection is tomorrow, %(day)s. Put these items out by "
-                    "7am: %(items)s. Leave them %(placement)s."
+                    "7am: %(items)s. Where you told us you will leave them: %(placement)s."
                 )
                 % {
                     "day": day_text(booking.date),

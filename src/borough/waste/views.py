@@ -34,7 +34,7 @@ from borough.core.permissions import Action, can
 from borough.core.services import audit_record
 from borough.core.timetext import LONDON, clock_text
 from borough.dispatch.webhooks import SIGNATURE_HEADER, signature_check
-from borough.payments.services import PaymentError, payment_start
+from borough.payments.services import PaymentError, PaymentErrorCode, payment_start
 from borough.places.models import Property
 from borough.places.postcodes import postcode_normalise
 from borough.places.selectors import addresses_for_postcode, property_by_uprn
@@ -817,17 +817,19 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
                 price_pence=shown_price,
                 idempotency_key=f"{request.user.pk}-{journey['key']}",
             )
+            next_url = reverse("waste:bulky_booking", args=[prop.uprn, booking.pk])
             if booking.status == BookingStatus.PENDING_PAYMENT:
+                # Sent again (a double click): the same booking and the same payment.
                 next_url = payment_start(payment=bulky_booking_payment(booking=booking))
-            else:
-                next_url = reverse("waste:bulky_booking", args=[prop.uprn, booking.pk])
         except WasteError as error:
             href = {"date": reverse("waste:bulky_date", args=[prop.uprn])}.get(error.field, "")
             errors.append((error.message, href))
         except PaymentError as error:
-            errors.append((error.message, ""))
+            if error.code != PaymentErrorCode.FINISHED:
+                errors.append((error.message, ""))
+            else:
+                return redirect(next_url)
         else:
-            request.session.pop(f"bulky:{prop.uprn}", None)
             return redirect(next_url)
     return render(
         request,
@@ -881,6 +883,14 @@ def bulky_booking(request: HttpRequest, uprn: str, booking_id: int) -> HttpRespo
     if not request.user.is_authenticated:
         return redirect(_sign_in_url(request))
     booking = _booking(request, prop, booking_id)
+    journey = _journey(request, prop)
+    if (
+        booking.status != BookingStatus.PENDING_PAYMENT
+        and journey.get("key")
+        and booking.idempotency_key == f"{request.user.pk}-{journey['key']}"
+    ):
+        # The journey has ended in this booking (paid or not): a new one starts afresh.
+        request.session.pop(f"bulky:{prop.uprn}", None)
     settings = waste_settings_for(booking.organisation)
     return render(request, "waste/bulky_booking.html", _booking_context(booking, settings))
 
