@@ -349,31 +349,41 @@ def test_a_cheaper_change_whose_refund_fails_leaves_the_booking_as_it_was(
     assert places[MONDAY] == 1 and places[date(2026, 3, 16)] == 2
 
 
-def test_a_change_replaced_before_it_was_paid_keeps_the_money_against_the_booking(
-    bulky, make_resident
-):
+def test_a_change_replaced_before_it_was_paid_can_no_longer_be_paid(bulky, make_resident):
     resident = make_resident()
     booking = booked(bulky, resident)
     first = bulky_booking_change(
         booking=booking, resident=resident, quantities={"sofa": 4}, day=MONDAY, price_pence=4800
     )
-    payment = bulky_booking_payment(booking=first)
+    old = bulky_booking_payment(booking=first)
+    payment_start(payment=old)
     second = bulky_booking_change(
         booking=first, resident=resident, quantities={"sofa": 5}, day=MONDAY, price_pence=6000
     )
-    # The first change's payment page was still open and is paid now.
-    payment_start(payment=payment)
-    card_page_finish(provider_payment_id=payment.provider_payment_id, status="success")
-    payment_return(token=payment.return_token)
+    # The first change's payment was cancelled at the provider: its page can take nothing.
+    old.refresh_from_db()
+    assert old.status == PaymentStatus.CANCELLED
+    assert not card_page_finish(provider_payment_id=old.provider_payment_id, status="success")
+    # The second change charges the difference from what was paid, and is made once paid.
+    payment = pay(second)
+    assert payment.amount_pence == 2400
     second.refresh_from_db()
-    assert second.paid_pence == 3600 + 1200
-    assert second.price_pence == 3600 and second.pending_price_pence == 6000
-    # Paying the second change charges only what is still owed.
-    assert bulky_booking_payment(booking=second).amount_pence == 1200
-    # Cancelling refunds everything that was paid.
-    cancelled = bulky_booking_cancel(booking=second, resident=resident)
+    assert (second.price_pence, second.paid_pence, second.item_count) == (6000, 6000, 5)
+
+
+def test_cancelling_with_a_change_waiting_for_payment_stops_that_payment(bulky, make_resident):
+    resident = make_resident()
+    booking = booked(bulky, resident)
+    changed = bulky_booking_change(
+        booking=booking, resident=resident, quantities={"sofa": 4}, day=MONDAY, price_pence=4800
+    )
+    open_payment = bulky_booking_payment(booking=changed)
+    payment_start(payment=open_payment)
+    cancelled = bulky_booking_cancel(booking=changed, resident=resident)
     assert cancelled.status == BookingStatus.CANCELLED
-    assert sum(refund.amount_pence for refund in Refund.objects.all()) == 4800
+    open_payment.refresh_from_db()
+    assert open_payment.status == PaymentStatus.CANCELLED
+    assert [refund.amount_pence for refund in Refund.objects.all()] == [3600]
 
 
 def test_a_dearer_change_waits_for_the_difference_to_be_paid(bulky, make_resident):

@@ -391,6 +391,23 @@ def _expire(payment: Payment, *, source: str) -> Payment:
         return locked
 
 
+def payment_cancel(*, payment: Payment, source: str = "owner") -> Payment:
+    """Stop an unfinished payment: cancel it at the provider, so it can no longer be paid,
+    and record what the provider then says (on_failed runs). A payment paid meanwhile counts
+    (on_paid runs). One never sent to the provider is recorded as failed. Raises
+    `ProviderError` when the provider cannot be reached (nothing is recorded)."""
+    payment.refresh_from_db()
+    if payment.is_finished:
+        return payment
+    if not payment.provider_payment_id:
+        return _expire(payment, source=source)
+    provider = provider_for(payment.provider)
+    # Refused when it finished in the meantime: the status says how.
+    with contextlib.suppress(ProviderRefused):
+        provider.cancel(payment.provider_payment_id)
+    return _status_apply(payment, provider.status(payment.provider_payment_id), source=source)
+
+
 @dataclass
 class ReconcileResult:
     checked: list[str] = field(default_factory=list)

@@ -31,8 +31,15 @@ from borough.contacts.models import Channel
 from borough.core.models import Organisation, Team
 from borough.core.services import audit_record
 from borough.core.timetext import clock_text
-from borough.payments.models import PAID_STATUSES, Payment
-from borough.payments.services import PaymentError, payment_create, payment_refund, refund_available
+from borough.payments.models import IN_PROGRESS_STATUSES, PAID_STATUSES, Payment
+from borough.payments.providers import ProviderError
+from borough.payments.services import (
+    PaymentError,
+    payment_cancel,
+    payment_create,
+    payment_refund,
+    refund_available,
+)
 from borough.places.models import Property
 from borough.places.selectors import property_by_uprn
 from borough.waste.models import (
@@ -1209,6 +1216,26 @@ def _bulky_refund(
     return amount - left
 
 
+def _bulky_payments_stop(booking: BulkyBooking) -> None:
+    """Cancel the booking's payments still under way (a change's payment page left open),
+    so that nothing can be paid for a change that was replaced or a booking cancelled. One
+    paid meanwhile counts, and its handler runs."""
+    open_payments = Payment.objects.filter(
+        purpose=BULKY_PURPOSE,
+        organisation=booking.organisation,
+        status__in=IN_PROGRESS_STATUSES,
+        purpose_id__startswith=f"{booking.pk}:",
+    )
+    for payment in open_payments:
+        try:
+            payment_cancel(payment=payment, source="waste.bulky")
+        except ProviderError as error:
+            raise WasteError(
+                _("Sorry, payments are not working at the moment. Try again later."),
+                code=WasteErrorCode.NOT_ALLOWED,
+            ) from error
+
+
 def bulky_booking_cancel(
     *, booking: BulkyBooking, resident: User, now: datetime | None = None
 ) -> BulkyBooking:
@@ -1222,6 +1249,8 @@ def bulky_booking_cancel(
     with transaction.atomic():
         locked = BulkyBooking.objects.select_for_update().get(pk=booking.pk)
         _too_late(locked, settings, now, _("cancel"))
+    _bulky_payments_stop(locked)
+    locked.refresh_from_db()
     try:
         _bulky_refund(
             locked,
@@ -1293,6 +1322,9 @@ def bulky_booking_change(
             code=WasteErrorCode.INVALID,
             field="price",
         )
+    if booking.pending_price_pence is not None:
+        # A change waiting for payment is replaced by this one.
+        _bulky_payments_stop(booking)
     with transaction.atomic():
         locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
         _too_late(locked, setup.settings, now, _("change"))
