@@ -160,8 +160,11 @@ def test_an_auditor_searches_the_audit_trail(
     assert_accessible(page)
     page.get_by_label("Case reference").fill(case.reference)
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("cell", name=f"Case {case.reference}")).to_be_visible()
-    page.get_by_role("link", name=re.compile(r"^Sam Officer ?: everything they did$")).click()
+    # The auditor saw the case in their queue on signing in, then opened it: two entries.
+    expect(page.get_by_role("cell", name=f"Case {case.reference}")).to_have_count(2)
+    expect(page.get_by_role("cell", name=re.compile(r"^Opened a case"))).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile(r"^Saw a case in a queue"))).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Sam Officer ?: everything they did$")).first.click()
     expect(page.get_by_role("heading", name="Everything this person did")).to_be_visible()
     assert_accessible(page)
 
