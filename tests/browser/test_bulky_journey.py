@@ -137,3 +137,97 @@ def test_a_resident_books_pays_for_and_cancels_a_bulky_collection(
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     assert Refund.objects.get().amount_pence == 4200
+
+
+def _sign_in_as(page, live_server, user) -> None:
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize("page_fixture", ["page", "page_without_js"])
+def test_a_resident_changes_a_booking_is_refused_a_late_cancellation_and_staff_see_it(
+    request, live_server, page_fixture, waste, settings, make_resident, make_staff
+):
+    from tests.waste.test_bulky import booked
+
+    settings.PAYMENT_PROVIDER = "test"
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+    page = request.getfixturevalue(page_fixture)
+    bulky = bulky_build(waste)
+    resident = make_resident()
+    with time_machine.travel(london(2026, 3, 4, 10, 0), tick=True):
+        booking = booked(
+            bulky, resident, quantities={"sofa": 2, "fridge": 1, "table": 1}, price_pence=4200
+        )
+        _sign_in_as(page, live_server, resident)
+        page.goto(f"{live_server.url}/bins/{waste.home.uprn}/bulky/{booking.pk}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bulky waste collection booked")
+        page.get_by_role("link", name="Change your booking").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Change your bulky waste collection"
+        )
+        assert_accessible(page)
+
+        # A word for a number is an error.
+        page.get_by_label("Sofa or settee").fill("lots")
+        page.get_by_role("button", name="Check the new price").click()
+        expect(page).to_have_title(re.compile("^Error: Change your bulky waste collection"))
+        expect(
+            page.get_by_role("alert").get_by_text("Sofa or settee must be a number, like 1")
+        ).to_be_visible()
+        assert_accessible(page)
+
+        # One sofa on another day: the new price and the refund, then confirm.
+        page.get_by_label("Sofa or settee").fill("1")
+        page.get_by_label("Fridge or freezer").fill("0")
+        page.get_by_label("Table or chairs").fill("0")
+        page.get_by_label("Monday 16 March 2026").check()
+        page.get_by_role("button", name="Check the new price").click()
+        expect(page.locator("#new-price")).to_contain_text("The new price is £36.")
+        expect(page.locator("#new-price")).to_contain_text("We will refund £6")
+        assert_accessible(page)
+        page.get_by_role("button", name="Confirm change").click()
+        expect(page.get_by_text("Your bulky waste collection has been changed")).to_be_visible()
+        expect(page.locator("main").get_by_text("Monday 16 March 2026")).to_be_visible()
+        assert_accessible(page)
+    booking.refresh_from_db()
+    assert (booking.date.isoformat(), booking.price_pence) == ("2026-03-16", 3600)
+    assert Refund.objects.get().amount_pence == 600
+
+    # After midday on the Friday before, cancelling is refused and nothing changes.
+    with time_machine.travel(london(2026, 3, 13, 12, 30), tick=True):
+        page.goto(f"{live_server.url}/bins/{waste.home.uprn}/bulky/{booking.pk}/")
+        expect(
+            page.get_by_text("It is too late to change or cancel this booking online")
+        ).to_be_visible()
+        page.goto(f"{live_server.url}/bins/{waste.home.uprn}/bulky/{booking.pk}/cancel/")
+        page.get_by_role("button", name="Cancel collection").click()
+        expect(
+            page.get_by_role("alert").get_by_text("It is too late to cancel this collection")
+        ).to_be_visible()
+        assert_accessible(page)
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.CONFIRMED
+
+        # The waste office's list of the day's bulky collections.
+        _sign_in_as(page, live_server, make_staff(waste.team, role="team_leader"))
+        page.goto(f"{live_server.url}/staff/waste/")
+        page.get_by_role("link", name="Bulky waste collections").click()
+        page.goto(f"{live_server.url}/staff/waste/bulky/?date=2026-03-16")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bulky waste collections")
+        row = page.locator("tbody tr", has_text="1 High West Street")
+        expect(row.get_by_text("1 × Sofa or settee")).to_be_visible()
+        assert_accessible(page)
