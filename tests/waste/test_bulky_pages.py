@@ -320,3 +320,17 @@ def test_the_staff_list_is_refused_to_others(client, bulky, make_staff, make_tea
     assert client.get("/staff/waste/bulky/").status_code == 403
     client.logout()
     assert client.get("/staff/waste/bulky/").status_code == 302
+
+
+def test_the_admin_lists_bulky_waste_and_bookings_are_read_only(client, bulky, make_resident):
+    from borough.accounts.models import User
+
+    booking = booked(bulky, make_resident())
+    client.force_login(User.objects.create_superuser("admin@example.org", "a long passphrase"))
+    for name in ("bulkyitem", "bulkyround", "bulkyday", "bulkybooking"):
+        assert client.get(f"/django-admin/waste/{name}/").status_code == 200
+    assert "Sofa or settee" in text(client.get("/django-admin/waste/bulkyitem/"))
+    detail = client.get(f"/django-admin/waste/bulkybooking/{booking.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in text(detail)
+    assert client.get("/django-admin/waste/bulkybooking/add/").status_code == 403

@@ -1,6 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 
 from borough.waste.models import (
+    BulkyBooking,
+    BulkyDay,
+    BulkyItem,
+    BulkyRound,
     CollectionEvent,
     CollectionShift,
     Container,
@@ -80,3 +86,47 @@ class MissedCollectionAdmin(admin.ModelAdmin):
 class ContainerRequestAdmin(admin.ModelAdmin):
     list_display = ["case", "property", "container_type", "kind", "quantity", "fee_pence"]
     raw_id_fields = ["case", "property"]
+
+
+@admin.register(BulkyItem)
+class BulkyItemAdmin(admin.ModelAdmin):
+    """The bulky items and their prices, per council."""
+
+    list_display = ["name", "code", "price_pence", "form_answer", "position", "is_active"]
+    list_filter = ["organisation", "is_active"]
+
+
+@admin.register(BulkyRound)
+class BulkyRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "weekday", "every_weeks", "anchor_date", "capacity", "is_active"]
+    list_filter = ["organisation", "weekday"]
+    filter_horizontal = ["areas"]
+
+
+@admin.register(BulkyDay)
+class BulkyDayAdmin(admin.ModelAdmin):
+    """A bulky round's capacity on one day (0 closes the day)."""
+
+    list_display = ["round", "date", "capacity"]
+    list_filter = ["organisation", "round"]
+    date_hierarchy = "date"
+
+
+@admin.register(BulkyBooking)
+class BulkyBookingAdmin(admin.ModelAdmin):
+    """Read-only: bookings change only through the resident's pages and their payments."""
+
+    list_display = ["pk", "date", "round", "property", "status", "price_pence", "paid_pence"]
+    list_filter = ["organisation", "status", "round"]
+    raw_id_fields = ["property", "resident", "case"]
+    search_fields = ["property__uprn", "case__reference", "payment_reference"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
