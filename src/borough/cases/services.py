@@ -638,6 +638,8 @@ def case_mark_duplicate(
             Case.objects.filter(pk=original.duplicate_of_id)
             .values_list("reference", flat=True)
             .first()
+            if original.duplicate_of_id is not None
+            else None
         )
         raise CaseInvalid(
             {
