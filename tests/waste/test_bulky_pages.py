@@ -334,3 +334,24 @@ def test_the_admin_lists_bulky_waste_and_bookings_are_read_only(client, bulky, m
     assert detail.status_code == 200
     assert 'name="_save"' not in text(detail)
     assert client.get("/django-admin/waste/bulkybooking/add/").status_code == 403
+
+
+def test_going_back_from_the_payment_page_and_changing_an_answer_gives_up_the_first_booking(
+    client, bulky, make_resident
+):
+    client.force_login(make_resident())
+    fill_in(client, bulky)
+    first = client.post(url(bulky, "check/"), {"price": "4200", "date": "2026-03-09"})
+    earlier = BulkyBooking.objects.get()
+    # Back to the items: one sofa fewer.
+    fill_in(client, bulky, sofa=1, fridge=1, table=1)
+    second = client.post(url(bulky, "check/"), {"price": "3600", "date": "2026-03-09"})
+    assert second["Location"] != first["Location"]
+    earlier.refresh_from_db()
+    assert earlier.status == BookingStatus.UNPAID
+    assert Payment.objects.get(purpose_id=str(earlier.pk)).status == "cancelled"
+    latest = BulkyBooking.objects.exclude(pk=earlier.pk).get()
+    assert latest.status == BookingStatus.PENDING_PAYMENT and latest.price_pence == 3600
+    # The first payment page can no longer take a payment.
+    card = TestCardPayment.objects.get(idempotency_key=f"bulky-booking-{earlier.pk}")
+    assert card.status == "cancelled"

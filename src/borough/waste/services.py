@@ -925,19 +925,32 @@ def bulky_booking_create(
     notes: str,
     price_pence: int,
     idempotency_key: str,
+    replaces: str = "",
     now: datetime | None = None,
 ) -> BulkyBooking:
     """Book a bulky waste collection, waiting for payment: it holds a place on `day` until
     the payment is taken (`bulky_booking_paid` confirms it) or not (`bulky_booking_unpaid`
     frees it). `price_pence` is the price the resident was shown: a different price is
     refused. The same `idempotency_key` gives back the same booking. A free booking is
-    confirmed at once."""
+    confirmed at once.
+
+    `replaces` is the start of the idempotency keys of earlier bookings from the same
+    journey (the resident went back from the payment page and changed an answer): those
+    still waiting for payment are given up first, their payments cancelled, so only the
+    latest answers can be paid for."""
     now = now or timezone.now()
     existing = BulkyBooking.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.resident_id != resident.pk:
             raise WasteError(_("Start your booking again"), code=WasteErrorCode.INVALID)
         return existing
+    if replaces:
+        for earlier in BulkyBooking.objects.filter(
+            resident=resident,
+            status=BookingStatus.PENDING_PAYMENT,
+            idempotency_key__startswith=replaces,
+        ):
+            bulky_booking_abandon(booking=earlier)
     setup = bulky_setup(prop)
     lines = bulky_lines(setup, quantities)
     price = bulky_lines_price(setup.settings, lines)
@@ -978,6 +991,19 @@ def bulky_booking_create(
             raise
         return existing
     return booking
+
+
+def bulky_booking_abandon(*, booking: BulkyBooking) -> BulkyBooking:
+    """Give up a booking still waiting for payment: its payment is cancelled at the provider
+    (on_failed then marks it not paid) and its place freed. One paid meanwhile is booked."""
+    _bulky_payments_stop(booking, changes_only=False)
+    with transaction.atomic():
+        locked = BulkyBooking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == BookingStatus.PENDING_PAYMENT:
+            # No payment was ever started for it.
+            locked.status = BookingStatus.UNPAID
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
 
 
 def _bulky_answers(setup: BulkySetup, booking: BulkyBooking) -> dict[str, Any]:
@@ -1216,15 +1242,19 @@ def _bulky_refund(
     return amount - left
 
 
-def _bulky_payments_stop(booking: BulkyBooking) -> None:
-    """Cancel the booking's payments still under way (a change's payment page left open),
-    so that nothing can be paid for a change that was replaced or a booking cancelled. One
-    paid meanwhile counts, and its handler runs."""
+def _bulky_payments_stop(booking: BulkyBooking, *, changes_only: bool = True) -> None:
+    """Cancel the booking's payments still under way (a change's payment page left open, or
+    with `changes_only=False` the booking's own), so that nothing can be paid for a change
+    that was replaced or a booking given up. One paid meanwhile counts, and its handler
+    runs."""
+    ids = Q(purpose_id__startswith=f"{booking.pk}:")
+    if not changes_only:
+        ids |= Q(purpose_id=str(booking.pk))
     open_payments = Payment.objects.filter(
+        ids,
         purpose=BULKY_PURPOSE,
         organisation=booking.organisation,
         status__in=IN_PROGRESS_STATUSES,
-        purpose_id__startswith=f"{booking.pk}:",
     )
     for payment in open_payments:
         try:

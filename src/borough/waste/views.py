@@ -7,6 +7,7 @@ Views parse, authorise, call a selector or service and render."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from datetime import date, datetime, timedelta
@@ -664,6 +665,18 @@ def _bulky_gate(
     return setup, None
 
 
+def _answers_digest(journey: dict[str, Any], day: date) -> str:
+    answers = json.dumps(
+        [
+            sorted((journey.get("quantities") or {}).items()),
+            day.isoformat(),
+            journey.get("placement", ""),
+            journey.get("notes", ""),
+        ]
+    )
+    return hashlib.sha256(answers.encode()).hexdigest()[:16]
+
+
 def _lines_text(lines: list[dict[str, Any]]) -> list[str]:
     return [f"{line['quantity']} × {line['name']}" for line in lines]
 
@@ -800,6 +813,7 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
         return redirect("waste:bulky_items", uprn=prop.uprn)
     price = bulky_lines_price(setup.settings, lines)
     day = date.fromisoformat(str(journey["date"]))
+    journey_key = f"{request.user.pk}-{journey.get('key', '')}"
     if request.method == "POST":
         try:
             shown_price = int(str(request.POST.get("price", "")))
@@ -815,7 +829,10 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
                 placement=journey["placement"],
                 notes=journey.get("notes", ""),
                 price_pence=shown_price,
-                idempotency_key=f"{request.user.pk}-{journey['key']}",
+                # The same answers sent again give the same booking; changed answers a new
+                # one, which gives up the earlier booking of this journey.
+                idempotency_key=f"{journey_key}-{_answers_digest(journey, shown_day)}",
+                replaces=f"{journey_key}-",
             )
             next_url = reverse("waste:bulky_booking", args=[prop.uprn, booking.pk])
             if booking.status == BookingStatus.PENDING_PAYMENT:
@@ -887,7 +904,7 @@ def bulky_booking(request: HttpRequest, uprn: str, booking_id: int) -> HttpRespo
     if (
         booking.status != BookingStatus.PENDING_PAYMENT
         and journey.get("key")
-        and booking.idempotency_key == f"{request.user.pk}-{journey['key']}"
+        and booking.idempotency_key.startswith(f"{request.user.pk}-{journey['key']}-")
     ):
         # The journey has ended in this booking (paid or not): a new one starts afresh.
         request.session.pop(f"bulky:{prop.uprn}", None)
