@@ -525,3 +525,28 @@ def test_the_reminder_is_sent_once_the_day_before(
     )
     other.refresh_from_db()
     assert other.reminder_sent_at is None
+
+
+def test_the_reminder_task_is_one_of_the_workers_periodic_jobs_and_sends_once(
+    bulky, make_resident, _travel
+):
+    from borough.core.management.commands.worker import PERIODIC_JOBS
+    from borough.waste.tasks import bulky_reminders_run
+
+    assert (
+        "waste.bulky_reminders",
+        "UPLOAD_SWEEP_SECONDS",
+        "borough.waste.tasks.bulky_reminders_run",
+    ) in PERIODIC_JOBS
+    booking = booked(bulky, make_resident())
+    _travel.move_to(london(2026, 3, 8, 18, 0))
+    assert bulky_reminders_run.call() == [booking.pk]
+    assert bulky_reminders_run.call() == []
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is not None
+    assert (
+        CaseEvent.objects.filter(
+            case=booking.case, kind=EventKind.PUBLIC_UPDATE, body__contains="is tomorrow"
+        ).count()
+        == 1
+    )
