@@ -168,3 +168,13 @@ def test_an_empty_search_shows_the_search_box(client, catalogue):
     assert response.status_code == 200
     assert '<h1 class="govuk-label-wrapper">' in html
     assert "No services match" not in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_councils_page_not_found(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body
+    assert "check it is correct" in body
+    assert 'class="govuk-generic-header' in body

@@ -1356,7 +1356,7 @@ def bulky_booking_change(
         # A change waiting for payment is replaced by this one.
         _bulky_payments_stop(booking)
     with transaction.atomic():
-        locked = BulkyBooking.objects.select_for_update().select_related("case").get(pk=booking.pk)
+        locked = BulkyBooking.objects.select_for_update(of=("self",)).select_related("case").get(pk=booking.pk)
         _too_late(locked, setup.settings, now, _("change"))
         cutoff = bulky_cutoff(locked.date, setup.settings)
         if day != locked.date:
@@ -1428,7 +1428,7 @@ def bulky_reminders_send(*, now: datetime | None = None) -> list[int]:
     for pk in list(due):
         with transaction.atomic():
             booking = (
-                BulkyBooking.objects.select_for_update()
+                BulkyBooking.objects.select_for_update(of=("self",))
                 .select_related("case")
                 .filter(pk=pk, reminder_sent_at__isnull=True, status=BookingStatus.CONFIRMED)
                 .first()
