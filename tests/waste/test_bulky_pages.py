@@ -284,7 +284,7 @@ def test_a_dearer_change_goes_to_pay_the_difference(client, bulky, make_resident
         url(bulky, f"{booking.pk}/change/"), {**posted, "confirm": "yes", "price": "4800"}
     )
     assert paying["Location"].startswith("/pay/test/")
-    assert Payment.objects.order_by("-created_at").first().amount_pence == 1200
+    assert Payment.objects.order_by("-created_at", "-pk").first().amount_pence == 1200
 
 
 def test_staff_see_the_days_bulky_collections(client, bulky, make_resident, make_staff):
