@@ -458,3 +458,54 @@ def test_an_unknown_status_is_422(world, api_as, make_case):
 
     assert response.status_code == 422
     assert [field for _code, field in _codes(response)] == ["status"]
+
+
+# -- Audit of writes ----------------------------------------------------------------------
+
+
+def _audit(action: str) -> list[tuple[str, str, list[str]]]:
+    return [
+        (entry.object_id, entry.detail["outcome"], entry.detail["kinds"])
+        for entry in AuditEntry.objects.filter(action=action).order_by("id")
+    ]
+
+
+def test_writes_are_audited_under_their_own_names_with_how_they_ended(
+    world, api_as, make_case, make_staff
+):
+    case = make_case(world.service)
+    api = api_as(world.caseworker)
+    url = f"{CASES}/{case.reference}"
+
+    note = api.post(
+        f"{url}/updates", {"kind": "internal_note", "body": "Big job", "version": case.version}
+    )
+    stale = api.post(
+        f"{url}/updates", {"kind": "public_update", "body": "Booked", "version": case.version}
+    )
+    version = note.json()["version"]
+    no_message = api.post(f"{url}/status", {"status": "closed", "message": " ", "version": version})
+    closed = api.post(
+        f"{url}/status", {"status": "closed", "message": "Cleared", "version": version}
+    )
+    auditor = api_as(make_staff(world.team, "auditor")).post(
+        f"{url}/updates", {"kind": "internal_note", "body": "Fine", "version": version}
+    )
+
+    assert [r.status_code for r in (note, stale, no_message, closed, auditor)] == [
+        201,
+        409,
+        422,
+        200,
+        403,
+    ]
+    assert _audit("case.note") == [
+        (case.reference, "done", ["internal_note"]),
+        (case.reference, "forbidden", []),
+    ]
+    assert _audit("case.public_update") == [(case.reference, "stale", [])]
+    closing = _audit("case.close")
+    assert closing[0] == (case.reference, "refused", [])
+    assert closing[1][:2] == (case.reference, "done") and closing[1][2]
+    # A write is not also recorded as a view of the case.
+    assert not AuditEntry.objects.filter(action="case.view").exists()

@@ -6,6 +6,8 @@ and present the result; nothing else. See docs/api.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,9 +42,11 @@ from borough.api.selectors import (
     services_for_staff,
 )
 from borough.api.services import CaseRequest, api_case_create
+from borough.backoffice.audit import AuditOutcome, audit_case_action
 from borough.cases.models import CLOSED_STATUSES, Case
-from borough.cases.selectors import case_for_staff
+from borough.cases.selectors import case_events_after, case_for_staff
 from borough.cases.services import (
+    CaseStale,
     case_close,
     case_note_add,
     case_public_update,
@@ -91,6 +95,32 @@ def _staff(request: HttpRequest) -> User:
 def _allowed(user: User, action: Action, case: Case) -> None:
     if not can(user, action, case):
         raise PermissionDenied
+
+
+@contextmanager
+def _audited(user: User, case: Case, action: str) -> Iterator[None]:
+    """Record one audit entry for a request that acts on `case`, under the action's own name
+    (`case.note`, `case.close`, ...) as the back office does, with how it ended and the events
+    it wrote. The case was fetched with `audit=None`, so the request is not also a view."""
+    last_event = case.events.order_by("-id").values_list("id", flat=True).first() or 0
+    try:
+        yield
+    except PermissionDenied:
+        audit_case_action(actor=user, case=case, action=action, outcome=AuditOutcome.FORBIDDEN)
+        raise
+    except CaseStale:
+        audit_case_action(actor=user, case=case, action=action, outcome=AuditOutcome.STALE)
+        raise
+    except Exception:
+        audit_case_action(actor=user, case=case, action=action, outcome=AuditOutcome.REFUSED)
+        raise
+    audit_case_action(
+        actor=user,
+        case=case,
+        action=action,
+        outcome=AuditOutcome.DONE,
+        events=case_events_after(case=case, after_id=last_event),
+    )
 
 
 # -- Services ------------------------------------------------------------------------------
@@ -253,15 +283,19 @@ def case_update(request: HttpRequest, reference: str, payload: UpdateIn) -> Stat
     """A public update is sent to the resident and followers; an internal note is for staff
     only. 409 `stale` when the case changed since the `version` you send."""
     user = _staff(request)
-    case = case_for_staff(user=user, reference=reference)
+    case = case_for_staff(user=user, reference=reference, audit=None)
     if payload.kind == "internal_note":
-        _allowed(user, Action.ADD_NOTE, case)
-        case_note_add(case=case, actor=user, body=payload.body, expected_version=payload.version)
+        with _audited(user, case, "case.note"):
+            _allowed(user, Action.ADD_NOTE, case)
+            case_note_add(
+                case=case, actor=user, body=payload.body, expected_version=payload.version
+            )
     else:
-        _allowed(user, Action.PUBLIC_UPDATE, case)
-        case_public_update(
-            case=case, actor=user, body=payload.body, expected_version=payload.version
-        )
+        with _audited(user, case, "case.public_update"):
+            _allowed(user, Action.PUBLIC_UPDATE, case)
+            case_public_update(
+                case=case, actor=user, body=payload.body, expected_version=payload.version
+            )
     case.refresh_from_db()
     return Status(201, present.case_detail(case, request))
 
@@ -278,28 +312,32 @@ def case_status(request: HttpRequest, reference: str, payload: StatusIn) -> dict
     Closing (to a closed status) needs the `close` permission and a message saying what was
     done. 409 `stale` when the case changed since the `version` you send."""
     user = _staff(request)
-    case = case_for_staff(user=user, reference=reference)
+    case = case_for_staff(user=user, reference=reference, audit=None)
     status = str(payload.status.value)
     if case.is_open and status in CLOSED_STATUSES:
-        _allowed(user, Action.CLOSE, case)
-        if not payload.message.strip():
-            raise ApiError.one(422, ErrorCode.REQUIRED, _("Enter what was done"), field="message")
-        case_close(
-            case=case,
-            actor=user,
-            resolution=payload.message,
-            status=status,
-            expected_version=payload.version,
-        )
+        with _audited(user, case, "case.close"):
+            _allowed(user, Action.CLOSE, case)
+            if not payload.message.strip():
+                raise ApiError.one(
+                    422, ErrorCode.REQUIRED, _("Enter what was done"), field="message"
+                )
+            case_close(
+                case=case,
+                actor=user,
+                resolution=payload.message,
+                status=status,
+                expected_version=payload.version,
+            )
     else:
-        _allowed(user, Action.CHANGE_STATUS, case)
-        case_status_change(
-            case=case,
-            status=status,
-            actor=user,
-            public_message=payload.message,
-            expected_version=payload.version,
-        )
+        with _audited(user, case, "case.status_change"):
+            _allowed(user, Action.CHANGE_STATUS, case)
+            case_status_change(
+                case=case,
+                status=status,
+                actor=user,
+                public_message=payload.message,
+                expected_version=payload.version,
+            )
     case.refresh_from_db()
     return present.case_detail(case, request)
 
