@@ -11,6 +11,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from borough.backoffice.templatetags.backoffice import is_overdue
 from borough.cases.models import Case, Status
 from borough.cases.selectors import (
     CaseFilters,
@@ -20,7 +21,7 @@ from borough.cases.selectors import (
     case_others_for_staff,
     cases_visible_to_staff,
 )
-from borough.cases.services import case_assign, case_close
+from borough.cases.services import case_assign, case_close, case_request_information
 from borough.core.models import AuditEntry, Role
 from borough.core.permissions import Action, can
 from borough.places.services import area_create
@@ -189,6 +190,31 @@ def test_due_soon_means_within_one_working_day(world, make_case, make_staff):
     Case.objects.filter(pk=tuesday.pk).update(sla_due_at=friday + timedelta(days=4))
     listed = case_list_for_staff(user=me, queue=Queue.DUE_SOON, now=friday)
     assert refs(listed) == [monday_noon.reference]
+
+
+def test_a_case_waiting_for_the_resident_is_neither_due_soon_nor_overdue(
+    world, make_case, make_staff
+):
+    me = make_staff(world.team)
+    now = timezone.now()
+    late, soon = make_case(world.service), make_case(world.service)
+    Case.objects.filter(pk=late.pk).update(sla_due_at=now - timedelta(hours=2))
+    Case.objects.filter(pk=soon.pk).update(sla_due_at=now + timedelta(hours=2))
+    assert refs(case_list_for_staff(user=me, queue=Queue.OVERDUE)) == [late.reference]
+    assert refs(case_list_for_staff(user=me, queue=Queue.DUE_SOON)) == [soon.reference]
+
+    for case in (late, soon):
+        case.refresh_from_db()
+        case_request_information(
+            case=case, actor=me, question="Which side of the road?", expected_version=None
+        )
+
+    assert not case_list_for_staff(user=me, queue=Queue.OVERDUE).exists()
+    assert not case_list_for_staff(user=me, queue=Queue.DUE_SOON).exists()
+    late.refresh_from_db()
+    assert late.sla_paused_at is not None and not is_overdue(late)
+    # Still in the team's queue, to be seen when the resident replies.
+    assert late.reference in refs(case_list_for_staff(user=me, queue=Queue.TEAM))
 
 
 # -- Filters ---------------------------------------------------------------------------------

@@ -198,13 +198,17 @@ def case_list_for_staff(
     elif queue == Queue.UNASSIGNED:
         cases = cases.filter(assignee__isnull=True)
     elif queue == Queue.DUE_SOON:
+        # A case waiting for the resident has its clock stopped: it is neither due nor late.
         cases = cases.filter(
             status__in=OPEN_STATUSES,
+            sla_paused_at__isnull=True,
             sla_due_at__gte=now,
             sla_due_at__lte=due_after_working_days(now, 1),
         )
     elif queue == Queue.OVERDUE:
-        cases = cases.filter(status__in=OPEN_STATUSES, sla_due_at__lt=now)
+        cases = cases.filter(
+            status__in=OPEN_STATUSES, sla_paused_at__isnull=True, sla_due_at__lt=now
+        )
     elif queue != Queue.ALL:
         raise ValueError(f"Unknown queue {queue!r}")
     cases = _filter(cases, filters or CaseFilters())

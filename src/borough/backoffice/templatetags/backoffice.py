@@ -66,8 +66,15 @@ def audit_outcome(entry: object) -> str:
 
 @register.filter
 def is_overdue(case: object) -> bool:
+    """Whether an open case is past its due time. Not while its clock is stopped (waiting
+    for the resident): the due time moves on when they reply."""
     due = getattr(case, "sla_due_at", None)
-    return bool(due and getattr(case, "is_open", False) and due < timezone.now())
+    return bool(
+        due
+        and getattr(case, "is_open", False)
+        and getattr(case, "sla_paused_at", None) is None
+        and due < timezone.now()
+    )
 
 
 @register.filter
