@@ -206,6 +206,8 @@ SLA_CHECK_SECONDS = int(env("SLA_CHECK_SECONDS", "300"))
 DISPATCH_SWEEP_SECONDS = int(env("DISPATCH_SWEEP_SECONDS", "60"))
 # How often a worker deletes temporary uploads older than a day (forms never sent).
 UPLOAD_SWEEP_SECONDS = int(env("UPLOAD_SWEEP_SECONDS", "3600"))
+# The longest a member of staff may ask the round planner to search (seconds).
+ROUND_PLAN_MAX_SECONDS = int(env("ROUND_PLAN_MAX_SECONDS", "300"))
 
 # -- Email ----------------------------------------------------------------------------
 # Console by default; "file" writes each message under var/mail; SMTP when EMAIL_HOST is set.

@@ -501,3 +501,51 @@ class BulkyBooking(TenantOwned, TimeStampedModel):
     @builtins.property
     def item_count(self) -> int:
         return sum(int(item["quantity"]) for item in self.items)
+
+
+# -- Round planning -------------------------------------------------------------------------
+
+
+class RoundPlanStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Planned")
+    FAILED = "failed", _("Failed")
+
+
+class RoundPlan(TenantOwned, TimeStampedModel):
+    """A plan of one stream's rounds, made by the round planner in a background task
+    (`borough.waste.planning.services`). It is advice for the round manager: nothing else
+    changes when it is made. `round_settings` are the `RoundSettings` it used; while it runs the
+    task writes `progress` (0 to 1) and the best cost found so far; `result` holds each
+    round (its stops in order, distance, time, load and trips), the totals, the current
+    rounds' figures and the saving."""
+
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="round_plans")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seconds = models.PositiveIntegerField(help_text=_("How long the planner searches"))
+    round_settings = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=RoundPlanStatus.choices, default=RoundPlanStatus.QUEUED
+    )
+    # How many properties the stream collects from (when the plan was asked for).
+    properties = models.PositiveIntegerField(default=0)
+    progress = models.FloatField(default=0.0)
+    # The solver's best cost so far (its unit: 0.1p; distance plus each round's fixed cost).
+    best_cost = models.BigIntegerField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    # The background task's id, to find it in the task queue.
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Round plan {self.pk} {self.stream_id} ({self.status})"

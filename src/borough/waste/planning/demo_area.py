@@ -124,6 +124,8 @@ class RoundSummary:
     # [[latitude, longitude], ...] in visiting order, from the depot back to the depot.
     path: list[list[float]]
     trip_loads_kg: list[int]
+    # The UPRNs collected, in visiting order.
+    uprns: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ class RoundsPlan:
             {
                 key: value
                 for key, value in asdict(summary).items()
-                if key != "path" or len(self.rounds) <= 50
+                if key not in ("path", "uprns") or len(self.rounds) <= 50
             }
             for summary in self.rounds
         ]
@@ -450,6 +452,7 @@ def rounds_plan(
                 duration_s=route.duration + last_seconds,
                 path=path,
                 trip_loads_kg=[trip.load for trip in route.trips],
+                uprns=[premises[i].uprn for stop in route.stops for i in points[stop].members],
             )
         )
     distance, duration = totals(plan)
