@@ -91,7 +91,7 @@ def test_deleting_keeps_the_cases_and_removes_personal_data(
         "accounts.user",
         str(alex.pk),
     )
-    assert entry.detail == {"cases": 2, "followers": 1}
+    assert entry.detail == {"cases": 2, "followers": 1, "answers": 0, "notifications": 2}
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["alex@example.com"], "Your account has been deleted")
     ]
@@ -168,3 +168,123 @@ def test_deleting_removes_saved_unsent_forms(alex, service):
     )
     resident_delete(user=alex)
     assert not SavedJourney.objects.filter(user=alex).exists()
+
+
+DETAILS_FORM = {
+    "title": "Report a problem",
+    "pages": [
+        {
+            "id": "problem",
+            "questions": [
+                {"id": "details", "type": "textarea", "label": "Describe the problem"},
+                {"id": "where", "type": "address", "label": "Where is the problem?"},
+            ],
+        },
+        {
+            "id": "you",
+            "title": "Your details",
+            "questions": [
+                {"id": "name", "type": "text", "label": "Your name", "personal": True},
+                {"id": "home", "type": "address", "label": "Your address", "personal": True},
+                {"id": "mail", "type": "email", "label": "Email address", "required": False},
+                {"id": "tel", "type": "phone", "label": "Telephone number", "required": False},
+            ],
+        },
+    ],
+}
+DETAILS_ANSWERS = {
+    "details": "A pothole outside the school",
+    "where": {"uprn": None, "text": "1 High West Street, Dorchester, DT1 1UZ"},
+    "name": "Alex Resident",
+    "home": {"uprn": None, "text": "2 Acland Road, Dorchester, DT1 1JW"},
+    "mail": "alex@example.com",
+    "tel": "07700900982",
+}
+
+
+def test_deleting_removes_the_residents_own_answers_and_keeps_the_rest(
+    alex, district, make_team, make_service, make_case
+):
+    service = make_service(district, form=DETAILS_FORM, default_team=make_team(district))
+    theirs = make_case(service, resident=alex, answers=dict(DETAILS_ANSWERS))
+    rita = make_case(service, answers=dict(DETAILS_ANSWERS))
+
+    resident_delete(user=alex)
+
+    theirs.refresh_from_db()
+    # What the council needs to work the case stays; the resident's own details go.
+    assert theirs.answers == {
+        "details": "A pothole outside the school",
+        "where": {"uprn": None, "text": "1 High West Street, Dorchester, DT1 1UZ"},
+    }
+    rita.refresh_from_db()
+    assert set(rita.answers) == set(DETAILS_ANSWERS)
+    assert AuditEntry.objects.get(action="account.delete").detail["answers"] == 4
+
+
+def test_deleting_empties_the_emails_sent_to_the_resident(
+    alex, service, make_case, make_staff, make_team, django_capture_on_commit_callbacks
+):
+    from borough.cases.services import case_public_update
+    from borough.notify.models import Notification, NotificationStatus
+
+    officer = make_staff(service.default_team, email="officer@casterbridge.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = make_case(service, resident=alex, reporter_email="alex@example.com")
+    followed = make_case(service)
+    case_follow(case=followed, email="Alex@Example.com")
+    # Written, not sent yet: the follower's update, and Rita's.
+    case_public_update(case=followed, actor=officer, body="We have cleared it, Alex")
+    ritas = Notification.objects.get(
+        recipient_email="rita@example.com", event__body__contains="Alex"
+    )
+    assert Notification.objects.filter(recipient_email="alex@example.com").count() == 2
+    assert Notification.objects.get(case=sent).status == NotificationStatus.SENT
+
+    resident_delete(user=alex)
+
+    scrubbed = Notification.objects.exclude(recipient_email="rita@example.com")
+    assert scrubbed.count() == 2
+    for notification in scrubbed:
+        assert (notification.recipient_email, notification.recipient_user) == ("", None)
+        assert (notification.body_text, notification.body_html) == ("", "")
+        assert notification.unsubscribe_token == ""
+        assert "alex" not in notification.idempotency_key.lower()
+        assert notification.subject  # the reference and what happened stay, for counts
+    statuses = dict(scrubbed.values_list("case_id", "status"))
+    # Sent stays sent; the one not sent yet is never sent.
+    assert statuses == {sent.pk: NotificationStatus.SENT, followed.pk: NotificationStatus.CANCELLED}
+    # Another person's email is untouched.
+    ritas.refresh_from_db()
+    assert ritas.recipient_email == "rita@example.com" and ritas.body_text
+    assert ritas.status == NotificationStatus.PENDING
+
+
+def test_deleting_unlinks_contacts_and_clears_notes_not_on_a_case(alex, service, make_case):
+    from borough.contacts.models import Contact
+    from borough.contacts.services import contact_log
+
+    case = make_case(service, resident=alex)
+    on_case = contact_log(
+        organisation=service.organisation,
+        channel="phone",
+        outcome="case_updated",
+        resident=alex,
+        case=case,
+        notes="Asked when the crew will come",
+    )
+    alone = contact_log(
+        organisation=service.organisation,
+        channel="phone",
+        outcome="information_given",
+        resident=alex,
+        notes="Alex at 2 Acland Road asked about their council tax",
+    )
+
+    resident_delete(user=alex)
+
+    on_case.refresh_from_db()
+    alone.refresh_from_db()
+    assert (on_case.resident, on_case.notes) == (None, "Asked when the crew will come")
+    assert (alone.resident, alone.notes) == (None, "")
+    assert Contact.objects.count() - Contact.objects.filter(resident__isnull=True).count() == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -17,13 +18,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
 from borough.accounts.emails import email_send_on_commit
 from borough.accounts.models import (
     ContactPreference,
+    EmailSend,
     EmailSendKind,
     ResidentProfile,
     SignInAttempt,
@@ -42,9 +45,12 @@ from borough.accounts.tokens import (
 )
 from borough.cases.models import Case, CaseFollower
 from borough.cases.selectors import cases_for_resident
-from borough.catalogue.forms import answer_clean
+from borough.catalogue.forms import answer_clean, questions
+from borough.catalogue.models import FormDefinition
+from borough.contacts.models import Contact
 from borough.core.models import Role, Team
 from borough.core.services import audit_record
+from borough.notify.models import Notification, NotificationStatus
 from borough.places.selectors import property_by_uprn
 from borough.portal.models import SavedJourney
 
@@ -472,6 +478,73 @@ def resident_profile_update(
 DELETED_EMAIL_DOMAIN = "deleted.invalid"
 
 
+# Answers to questions of these types are the resident's own contact details.
+PERSONAL_QUESTION_TYPES = frozenset({"email", "phone"})
+
+
+def _personal_question_ids(definition: dict[str, Any]) -> set[str]:
+    return {
+        str(question["id"])
+        for question in questions(definition)
+        if question.get("type") in PERSONAL_QUESTION_TYPES or question.get("personal") is True
+    }
+
+
+def _personal_answers_remove(case_ids: list[int]) -> int:
+    """Remove, from the answers of these cases, those that are the resident's own details:
+    answers to `email` and `phone` questions, and to questions marked `"personal": true`.
+    Every other answer is what the council needs to work the case, and stays. Returns how
+    many answers were removed."""
+    removed = 0
+    forms: dict[tuple[int, int], set[str]] = {}
+    for case in Case.objects.filter(pk__in=case_ids).only(
+        "pk", "service_id", "form_version", "answers"
+    ):
+        key = (case.service_id, case.form_version)
+        if key not in forms:
+            form = FormDefinition.objects.filter(
+                service_id=case.service_id, version=case.form_version
+            ).first()
+            forms[key] = _personal_question_ids(form.definition) if form else set()
+        answers = dict(case.answers or {})
+        personal = forms[key] & set(answers)
+        if not personal:
+            continue
+        for question_id in personal:
+            del answers[question_id]
+        removed += len(personal)
+        Case.objects.filter(pk=case.pk).update(answers=answers)
+    return removed
+
+
+def _notifications_scrub(*, user: User, addresses: set[str]) -> int:
+    """Empty the emails Borough sent (or meant to send) to the resident: the address, the
+    bodies and the unsubscribe link go; the row stays, with its kind, case, subject (the
+    reference and what happened) and status, so that counts of what was sent stay true. An
+    email not yet sent never will be. Returns how many were scrubbed."""
+    lowered = {address.lower() for address in addresses}
+    rows = Notification.objects.filter(
+        Q(recipient_user=user) | Q(recipient_email__in=lowered | addresses)
+    )
+    ids = list(rows.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Notification.objects.filter(
+        pk__in=ids, status__in=[NotificationStatus.PENDING, NotificationStatus.FAILED]
+    ).update(status=NotificationStatus.CANCELLED)
+    Notification.objects.filter(pk__in=ids).update(
+        recipient_email="",
+        recipient_user=None,
+        body_text="",
+        body_html="",
+        unsubscribe_token="",
+        last_error="",
+        # The key held the address: it stays unique with the row's own id instead.
+        idempotency_key=Concat(Value("deleted:"), Cast("pk", output_field=CharField())),
+    )
+    return len(ids)
+
+
 @transaction.atomic
 def resident_delete(*, user: User, base_url: str = "") -> User:
     """Delete a resident's account, keeping the council's records of their cases.
@@ -480,8 +553,10 @@ def resident_delete(*, user: User, base_url: str = "") -> User:
     and emptied: the email address becomes a unique placeholder at a domain that cannot
     receive mail, the name is cleared and the password made unusable. The profile and any saved, unsent forms are deleted.
     On the resident's cases the reporter's name, email and phone are cleared and the resident
-    set to none; their follows of cases and their sign-in attempts are deleted. The deletion
-    is audited, and a last email tells the old address it happened.
+    set to none, and the answers that are the resident's own details removed (see
+    `_personal_answers_remove`); their follows of cases, sign-in attempts and email requests
+    are deleted; the emails sent to them are emptied (`_notifications_scrub`); their contacts
+    are unlinked. The deletion is audited, and a last email tells the old address it happened.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active or user.email.endswith("@" + DELETED_EMAIL_DOMAIN):
@@ -503,8 +578,15 @@ def resident_delete(*, user: User, base_url: str = "") -> User:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    answers = _personal_answers_remove(case_ids)
     followers, _ = CaseFollower.objects.filter(Q(user=user) | Q(email__in=addresses)).delete()
+    notifications = _notifications_scrub(user=user, addresses=addresses)
+    # Contacts stay (they count what each channel does) but lose the link to the resident;
+    # notes on a contact that belongs to no case are about nothing but the resident.
+    Contact.objects.filter(resident=user, case__isnull=True).update(notes="")
+    Contact.objects.filter(resident=user).update(resident=None)
     SignInAttempt.objects.filter(email__in=addresses).delete()
+    EmailSend.objects.filter(email__in=addresses).delete()
     ResidentProfile.objects.filter(user=user).delete()
     SavedJourney.objects.filter(user=user).delete()
 
@@ -521,7 +603,12 @@ def resident_delete(*, user: User, base_url: str = "") -> User:
         actor=user,
         action="account.delete",
         obj=user,
-        detail={"cases": cases, "followers": followers},
+        detail={
+            "cases": cases,
+            "followers": followers,
+            "answers": answers,
+            "notifications": notifications,
+        },
     )
     email_send_on_commit(
         to=old_email,
