@@ -250,3 +250,58 @@ def bulky_build(area: Waste, *, capacity: int = 2) -> Bulky:
 @pytest.fixture
 def bulky(waste) -> Bulky:
     return bulky_build(waste)
+
+
+# -- Garden waste -----------------------------------------------------------------------------
+
+
+@dataclass
+class Garden:
+    waste: Waste
+    service: Service
+    stream: Stream
+    bin_type: ContainerType
+    round: Round
+
+
+def garden_build(area: Waste, *, reduced_price_pence: int | None = 2500) -> Garden:
+    """Garden waste for the Monday homes: a garden round every 2 weeks on Mondays; £45 a bin
+    a year (April to March), £25 a bin from October, up to 3 bins, renewal from 42 days before
+    the year ends, a full refund within 14 days of paying."""
+    service = _service(area.organisation, area.team, "subscribe-garden-waste")
+    stream = stream_create(
+        organisation=area.organisation,
+        kind="garden",
+        name="Garden waste",
+        missed_answer="garden",
+        position=4,
+    )
+    bin_type = container_type_create(
+        stream=stream, code="garden-bin", name="Garden waste bin", request_answer="garden_bin"
+    )
+    round_ = round_create(
+        organisation=area.organisation,
+        name="Monday garden",
+        streams=[stream],
+        weekday=0,
+        every_weeks=2,
+        anchor_date=REFUSE_ANCHOR,
+        crew_team=area.crew,
+    )
+    waste_settings_set(
+        organisation=area.organisation,
+        garden_service=service,
+        garden_price_pence=4500,
+        garden_reduced_price_pence=reduced_price_pence,
+        garden_reduced_after_months=6,
+        garden_max_bins=3,
+        garden_year_start_month=4,
+        garden_renewal_days=42,
+        garden_cooling_off_days=14,
+    )
+    return Garden(waste=area, service=service, stream=stream, bin_type=bin_type, round=round_)
+
+
+@pytest.fixture
+def garden(waste) -> Garden:
+    return garden_build(waste)

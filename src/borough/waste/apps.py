@@ -16,3 +16,15 @@ class WasteConfig(AppConfig):
             on_paid=services.bulky_booking_paid,
             on_failed=services.bulky_booking_unpaid,
         )
+        # Container fees: the request is sent when its fee is paid.
+        purpose_register(
+            services.CONTAINER_PURPOSE,
+            on_paid=services.container_request_paid,
+            on_failed=services.container_request_unpaid,
+        )
+        # Garden waste subscriptions are made active (or let go) when their payment finishes.
+        purpose_register(
+            services.GARDEN_PURPOSE,
+            on_paid=services.garden_subscription_paid,
+            on_failed=services.garden_subscription_unpaid,
+        )

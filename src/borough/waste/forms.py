@@ -424,3 +424,41 @@ def bulky_details_clean(post: QueryDict) -> Posted:
             "What the crew needs to know must be %(count)s characters or less"
         ) % {"count": NOTES_MAX_LENGTH}
     return posted
+
+
+def garden_bins_field(max_bins: int, bin_price_pence: int, chosen: str, error: str | None) -> Field:
+    field_ = Field(
+        id="bins",
+        name="bins",
+        kind="radios",
+        label=_("How many garden waste bins do you want emptied?"),
+        heading=True,
+        size="l",
+        hint=_("Each bin costs %(price)s for the year.") % {"price": money_text(bin_price_pence)},
+        error=error,
+        items=[
+            Item(
+                id="bins" if count == 1 else f"bins-{count}",
+                value=str(count),
+                label=str(count),
+                checked=chosen == str(count),
+            )
+            for count in range(1, max_bins + 1)
+        ],
+    )
+    field_.target = "bins"
+    return field_
+
+
+def garden_bins_clean(post: QueryDict, max_bins: int) -> Posted:
+    posted = Posted()
+    raw = str(post.get("bins", "")).strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= max_bins:
+        posted.errors["bins"] = (
+            _("Select how many bins you want")
+            if not raw
+            else _("Select how many bins you want, from 1 to %(count)s") % {"count": max_bins}
+        )
+    else:
+        posted.values["bins"] = int(raw)
+    return posted

@@ -284,6 +284,31 @@ class WasteSettings(TenantOwned, TimeStampedModel):
     bulky_cutoff = models.TimeField(default=time(12, 0))
     # How far ahead dates are offered.
     bulky_days_ahead = models.PositiveSmallIntegerField(default=42)
+    # Garden waste: the catalogue service its subscriptions are cases of, and the rules. A
+    # subscription year runs for 12 months from the 1st of `garden_year_start_month`; each
+    # bin costs `garden_price_pence` a year, or `garden_reduced_price_pence` (when set) for a
+    # subscription starting once `garden_reduced_after_months` months of the year have gone.
+    # Renewal for next year opens `garden_renewal_days` before the year ends. A cancellation
+    # within `garden_cooling_off_days` of paying, or before the year starts, is refunded in
+    # full; later, nothing is refunded.
+    garden_service = models.ForeignKey(
+        "catalogue.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    garden_price_pence = models.PositiveIntegerField(default=0)
+    garden_reduced_price_pence = models.PositiveIntegerField(null=True, blank=True)
+    garden_reduced_after_months = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    garden_max_bins = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    garden_year_start_month = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    garden_renewal_days = models.PositiveSmallIntegerField(
+        default=42, validators=[MinValueValidator(1), MaxValueValidator(180)]
+    )
+    garden_cooling_off_days = models.PositiveSmallIntegerField(default=14)
 
     class Meta:
         verbose_name_plural = "waste settings"
@@ -321,12 +346,36 @@ class RequestKind(models.TextChoices):
     EXTRA = "extra", _("Extra")
 
 
+class ContainerRequestStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    CONFIRMED = "confirmed", _("Requested")
+    # The fee was not paid (declined, cancelled, timed out or given up): never sent.
+    UNPAID = "unpaid", _("Not paid")
+
+
 class ContainerRequest(TenantOwned):
-    """A request for a container; its case is the delivery work item."""
+    """A request for a container; its case is the delivery work item. One with a fee waits
+    for payment (no case yet) and is confirmed, with its case, when the fee is paid."""
 
     case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="container_request"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="container_request",
     )
+    status = models.CharField(
+        max_length=20,
+        choices=ContainerRequestStatus.choices,
+        default=ContainerRequestStatus.CONFIRMED,
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    # The container form's answers, kept for the case made when the fee is paid.
+    answers = models.JSONField(default=dict, blank=True)
+    payment_reference = models.CharField(max_length=20, blank=True)
     property = models.ForeignKey("places.Property", on_delete=models.CASCADE, related_name="+")
     container_type = models.ForeignKey(ContainerType, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=RequestKind.choices)
@@ -501,6 +550,73 @@ class BulkyBooking(TenantOwned, TimeStampedModel):
     @builtins.property
     def item_count(self) -> int:
         return sum(int(item["quantity"]) for item in self.items)
+
+
+# -- Garden waste -----------------------------------------------------------------------------
+
+
+class GardenStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+    # The payment failed, was cancelled or timed out: the subscription was never made.
+    UNPAID = "unpaid", _("Not paid")
+
+
+# Subscriptions that hold the property's place for their year.
+GARDEN_HOLDING_STATUSES = (GardenStatus.PENDING_PAYMENT, GardenStatus.ACTIVE)
+
+
+class GardenSubscription(TenantOwned, TimeStampedModel):
+    """A resident's garden waste subscription at a property for one subscription year
+    (`year` is the calendar year it starts in). Waiting for payment until its payment is
+    taken; active, with its case and the property's garden collection, once paid. A renewal
+    is the next year's subscription (`renewal_of` the one it renews)."""
+
+    property = models.ForeignKey(
+        "places.Property", on_delete=models.PROTECT, related_name="garden_subscriptions"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="garden_subscriptions"
+    )
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="garden"
+    )
+    year = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    bins = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    price_pence = models.PositiveIntegerField()
+    # What has been taken, less refunds.
+    paid_pence = models.PositiveIntegerField(default=0)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=GardenStatus.choices, default=GardenStatus.PENDING_PAYMENT
+    )
+    renewal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
+    )
+    payment_reference = models.CharField(max_length=20, blank=True)
+    # From the check answers page: a second submit of the same page makes no second one.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refunded_pence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "created_at"]
+        indexes = [models.Index(fields=["organisation", "year", "status"])]
+        constraints = [
+            # One subscription (paid or waiting for payment) per property and year.
+            models.UniqueConstraint(
+                fields=["property", "year"],
+                condition=models.Q(status__in=["pending_payment", "active"]),
+                name="waste_garden_one_per_property_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Garden {self.pk} {self.year} ({self.status})"
 
 
 # -- Round planning -------------------------------------------------------------------------

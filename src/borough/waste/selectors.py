@@ -20,6 +20,7 @@ from borough.core.timetext import LONDON, clock_text
 from borough.core.workingdays import add_working_days, is_working_day
 from borough.places.models import Property
 from borough.waste.models import (
+    GARDEN_HOLDING_STATUSES,
     HOLDING_STATUSES,
     BookingStatus,
     BulkyBooking,
@@ -30,11 +31,15 @@ from borough.waste.models import (
     CollectionShift,
     Container,
     ContainerRequest,
+    ContainerRequestStatus,
     ContainerType,
+    GardenStatus,
+    GardenSubscription,
     MissedCollection,
     Outcome,
     PropertyService,
     Round,
+    StreamKind,
     WasteSettings,
 )
 from borough.waste.schedule import Pattern, collection_dates, last_collection, next_collections
@@ -348,9 +353,31 @@ def container_types_for(prop: Property) -> list[ContainerType]:
 def container_request_open(
     *, prop: Property, container_type: ContainerType
 ) -> ContainerRequest | None:
+    """The property's request for the type that is still open: sent (its fee paid, if any)
+    and its case not closed. One waiting for payment or not paid is not open."""
     return (
-        ContainerRequest.objects.filter(property=prop, container_type=container_type)
+        ContainerRequest.objects.filter(
+            property=prop,
+            container_type=container_type,
+            status=ContainerRequestStatus.CONFIRMED,
+            case__isnull=False,
+        )
         .exclude(case__status__in=CLOSED_STATUSES)
+        .first()
+    )
+
+
+def container_request_for_resident(*, user: Any, request_id: object) -> ContainerRequest | None:
+    """A resident's own container request, or None (whether or not it exists)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        pk = int(str(request_id))
+    except ValueError:
+        return None
+    return (
+        ContainerRequest.objects.filter(pk=pk, resident=user)
+        .select_related("property", "container_type", "case")
         .first()
     )
 
@@ -650,3 +677,126 @@ def bulky_collections_for_staff(*, organisation: Organisation, day: date) -> lis
             1,
         )
     ]
+
+
+# -- Garden waste -----------------------------------------------------------------------------
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def garden_year_bounds(settings: WasteSettings, year: int) -> tuple[date, date]:
+    """The first and last days of the subscription year that starts in `year`."""
+    start = date(year, settings.garden_year_start_month, 1)
+    return start, _add_months(start, 12) - timedelta(days=1)
+
+
+def garden_year_for(settings: WasteSettings, day: date) -> int:
+    """The subscription year (the calendar year it starts in) that `day` is in."""
+    return day.year if day.month >= settings.garden_year_start_month else day.year - 1
+
+
+def garden_year_text(settings: WasteSettings, year: int) -> str:
+    """1 April 2026 to 31 March 2027."""
+    start, end = garden_year_bounds(settings, year)
+    return _("%(start)s to %(end)s") % {
+        "start": dateformat.format(start, "j F Y"),
+        "end": dateformat.format(end, "j F Y"),
+    }
+
+
+def garden_bin_price(settings: WasteSettings, *, year: int, starts_on: date) -> int:
+    """The price of one bin for the subscription year `year` starting on `starts_on`: the full
+    price, or the reduced price (when the council sets one) from the first day of the
+    `garden_reduced_after_months`th month after the year starts."""
+    start, _end = garden_year_bounds(settings, year)
+    reduced_from = _add_months(start, settings.garden_reduced_after_months)
+    if settings.garden_reduced_price_pence is not None and starts_on >= reduced_from:
+        return settings.garden_reduced_price_pence
+    return settings.garden_price_pence
+
+
+def garden_reduced_from(settings: WasteSettings, year: int) -> date:
+    start, _end = garden_year_bounds(settings, year)
+    return _add_months(start, settings.garden_reduced_after_months)
+
+
+def garden_renewal_opens(settings: WasteSettings, year: int) -> date:
+    """The first day residents can renew the subscription year `year` for the next one."""
+    _start, end = garden_year_bounds(settings, year)
+    return end - timedelta(days=settings.garden_renewal_days - 1)
+
+
+def garden_round_for(prop: Property) -> Round | None:
+    """The round that collects (or would collect) garden waste from `prop`: the one it has,
+    else an active garden round of the council on the same weekday as its other collections,
+    else the council's first active garden round. None where there are no collections."""
+    current = (
+        PropertyService.objects.filter(property=prop, stream__kind=StreamKind.GARDEN)
+        .select_related("round")
+        .first()
+    )
+    if current is not None and current.round.is_active:
+        return current.round
+    services = list(
+        PropertyService.objects.filter(property=prop, round__is_active=True).select_related("round")
+    )
+    if not services:
+        return None
+    organisation_id = services[0].organisation_id
+    rounds = Round.objects.filter(
+        organisation_id=organisation_id, is_active=True, streams__kind=StreamKind.GARDEN
+    ).order_by("weekday", "name")
+    weekdays = {service.round.weekday for service in services}
+    return rounds.filter(weekday__in=weekdays).first() or rounds.first()
+
+
+def garden_holding(*, prop: Property, year: int) -> GardenSubscription | None:
+    """The property's subscription for `year` that is active or waiting for payment."""
+    return GardenSubscription.objects.filter(
+        property=prop, year=year, status__in=GARDEN_HOLDING_STATUSES
+    ).first()
+
+
+def garden_subscription_for_resident(
+    *, user: Any, subscription_id: object
+) -> GardenSubscription | None:
+    """A resident's own subscription, or None (whether or not it exists)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        pk = int(str(subscription_id))
+    except ValueError:
+        return None
+    return (
+        GardenSubscription.objects.filter(pk=pk, resident=user)
+        .select_related("property", "case", "organisation")
+        .first()
+    )
+
+
+def garden_subscriptions_for_resident(*, user: Any, prop: Property) -> list[GardenSubscription]:
+    """The resident's active subscriptions at `prop`, the latest year first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        GardenSubscription.objects.filter(
+            resident=user, property=prop, status=GardenStatus.ACTIVE
+        ).select_related("case")
+    )
+
+
+def garden_subscribers_for_staff(
+    *, organisation: Organisation, year: int
+) -> list[GardenSubscription]:
+    """The council's active subscriptions for `year`, in street order, for the waste office
+    and its export. The caller authorises and audits the read."""
+    return list(
+        GardenSubscription.objects.filter(
+            organisation=organisation, year=year, status=GardenStatus.ACTIVE
+        )
+        .select_related("property", "resident", "case")
+        .order_by("property__street_name", "property__paon", "property__saon", "pk")
+    )

@@ -28,6 +28,7 @@ from borough.cases.models import CLOSED_STATUSES, Case, Priority, Status
 from borough.cases.services import Submission, case_close, case_create, case_public_update
 from borough.catalogue.models import Service
 from borough.contacts.models import Channel
+from borough.core.links import site_url
 from borough.core.models import Organisation, Team
 from borough.core.services import audit_record
 from borough.core.timetext import clock_text
@@ -52,8 +53,11 @@ from borough.waste.models import (
     CollectionShift,
     Container,
     ContainerRequest,
+    ContainerRequestStatus,
     ContainerType,
     EventSource,
+    GardenStatus,
+    GardenSubscription,
     MissedCollection,
     Outcome,
     Placement,
@@ -61,6 +65,7 @@ from borough.waste.models import (
     RequestKind,
     Round,
     Stream,
+    StreamKind,
     WasteSettings,
 )
 from borough.waste.schedule import bank_holiday_shifts
@@ -73,6 +78,13 @@ from borough.waste.selectors import (
     bulky_round_for,
     container_request_open,
     day_text,
+    garden_bin_price,
+    garden_holding,
+    garden_renewal_opens,
+    garden_round_for,
+    garden_year_bounds,
+    garden_year_for,
+    garden_year_text,
     local_now,
     missed_collection_check,
     property_services,
@@ -112,6 +124,11 @@ DEFAULT_FORM_ANSWERS: dict[str, Any] = {
         "placement": "placement",
         "date": "collection_date",
         "details": "details",
+    },
+    "garden": {
+        "bins": "bins",
+        "has_bin": "has_bin",
+        "start": "start_date",
     },
     "container": {
         "type": "container",
@@ -585,6 +602,9 @@ def container_fee(container_type: ContainerType, reason: str, quantity: int) -> 
     return container_type.fee_pence * quantity
 
 
+CONTAINER_PURPOSE = "waste.container"
+
+
 def container_request_create(
     *,
     prop: Property,
@@ -595,11 +615,19 @@ def container_request_create(
     quantity: int = 1,
     damage: str = "",
     staff: User | None = None,
-) -> Case:
+) -> ContainerRequest:
     """Request a new, replacement or extra container: one open request per container type per
-    property. The fee is recorded on the request (payment comes with the payments app)."""
+    property. A free one is sent at once (its case made). One with a fee waits for payment
+    (`container_request_payment`): `container_request_paid` sends it, and an unpaid one is
+    never sent, so it blocks nothing. The same resident asking again with the same answers
+    while one waits for payment gets that one back (and its payment); with other answers the
+    earlier one is given up. Another resident's request waiting for payment is refused."""
     if reason not in {r.value for r in RequestReason}:
         raise WasteError(_("Select why you need it"), code=WasteErrorCode.INVALID, field="reason")
+    if type(quantity) is not int or quantity < 1:
+        raise WasteError(
+            _("Enter how many you need"), code=WasteErrorCode.INVALID, field="quantity"
+        )
     if container_type.pk not in {
         ct.pk
         for ct in ContainerType.objects.filter(
@@ -622,6 +650,25 @@ def container_request_create(
     }
     if damage.strip():
         answers[mapping["damage"]] = damage.strip()
+    fee = container_fee(container_type, reason, quantity)
+    kind = REASON_KINDS[RequestReason(reason)]
+    waiting = ContainerRequest.objects.filter(
+        property=prop,
+        container_type=container_type,
+        status=ContainerRequestStatus.PENDING_PAYMENT,
+    )
+    for earlier in waiting:
+        if resident is None or earlier.resident_id != resident.pk:
+            raise WasteError(
+                _("A %(container)s for this address is waiting for payment. Try again in 2 hours.")
+                % {"container": container_type.name.lower()},
+                code=WasteErrorCode.DUPLICATE,
+                field="container_type",
+            )
+        if earlier.answers == answers and earlier.fee_pence == fee:
+            # Sent again (a double click, or back from the payment page): the same request.
+            return earlier
+        container_request_abandon(request=earlier)
     with transaction.atomic():
         list(PropertyService.objects.select_for_update().filter(property=prop))
         if container_request_open(prop=prop, container_type=container_type) is not None:
@@ -631,26 +678,114 @@ def container_request_create(
                 code=WasteErrorCode.DUPLICATE,
                 field="container_type",
             )
-        case = case_create(
-            submission=Submission(
-                service=catalogue_service,
-                channel=channel,
-                answers=answers,
-                resident=resident,
-                uprn=prop.uprn,
-                staff=staff,
-            )
-        )
-        ContainerRequest.objects.create(
+        request = ContainerRequest.objects.create(
             organisation=container_type.organisation,
-            case=case,
             property=prop,
             container_type=container_type,
-            kind=REASON_KINDS[RequestReason(reason)],
+            kind=kind,
             quantity=quantity,
-            fee_pence=container_fee(container_type, reason, quantity),
+            fee_pence=fee,
+            resident=resident,
+            channel=channel,
+            answers=answers,
+            status=ContainerRequestStatus.PENDING_PAYMENT
+            if fee
+            else ContainerRequestStatus.CONFIRMED,
         )
-    return case
+        if not fee:
+            _container_request_send(request, service=catalogue_service, staff=staff)
+    return request
+
+
+def _container_request_send(
+    request: ContainerRequest, *, service: Service, staff: User | None = None
+) -> None:
+    """Make the request's case and mark it sent (the caller holds the lock)."""
+    request.case = case_create(
+        submission=Submission(
+            service=service,
+            channel=request.channel or Channel.WEB,
+            answers=dict(request.answers),
+            resident=request.resident,
+            uprn=request.property.uprn,
+            staff=staff,
+            idempotency_key=f"container-request-{request.pk}",
+        )
+    )
+    request.status = ContainerRequestStatus.CONFIRMED
+    request.save(update_fields=["case", "status", "payment_reference"])
+
+
+def container_request_payment(*, request: ContainerRequest) -> Payment:
+    """The payment of a request's fee. The same request always gives the same payment."""
+    if request.status != ContainerRequestStatus.PENDING_PAYMENT:
+        raise WasteError(_("There is nothing to pay"), code=WasteErrorCode.INVALID)
+    return payment_create(
+        organisation=request.organisation,
+        amount_pence=request.fee_pence,
+        description=_("%(quantity)s × %(container)s")
+        % {"quantity": request.quantity, "container": request.container_type.name},
+        purpose=CONTAINER_PURPOSE,
+        purpose_id=str(request.pk),
+        return_to=reverse("waste:container_request", args=[request.property.uprn, request.pk]),
+        idempotency_key=f"container-request-{request.pk}",
+    )
+
+
+def container_request_paid(payment: Payment) -> None:
+    """on_paid of "waste.container": the request is sent, its case made. Runs once, in the
+    payment's transaction. One paid after it was given up is sent all the same (the money
+    was taken) unless another is open for the type; then the fee is kept for staff to
+    refund and a warning logged."""
+    request = (
+        ContainerRequest.objects.select_for_update(of=("self",))
+        .select_related("property", "container_type")
+        .get(pk=int(payment.purpose_id))
+    )
+    if request.status == ContainerRequestStatus.CONFIRMED:
+        return
+    request.payment_reference = payment.reference
+    if container_request_open(prop=request.property, container_type=request.container_type):
+        request.status = ContainerRequestStatus.UNPAID
+        request.save(update_fields=["status", "payment_reference"])
+        logger.warning(
+            "Container request paid after another was sent",
+            extra={"request": request.pk, "payment": payment.reference},
+        )
+        return
+    _settings, service = _settings_or_refuse(request.organisation, "container_service")
+    _container_request_send(request, service=service)
+
+
+def container_request_unpaid(payment: Payment) -> None:
+    """on_failed of "waste.container": the request is never sent."""
+    request = ContainerRequest.objects.select_for_update().get(pk=int(payment.purpose_id))
+    if request.status == ContainerRequestStatus.PENDING_PAYMENT:
+        request.status = ContainerRequestStatus.UNPAID
+        request.save(update_fields=["status"])
+
+
+def container_request_abandon(*, request: ContainerRequest) -> ContainerRequest:
+    """Give up a request waiting for payment: its payment is cancelled at the provider (so it
+    can no longer be paid) and it is marked not paid. One paid meanwhile is sent."""
+    for payment in Payment.objects.filter(
+        purpose=CONTAINER_PURPOSE,
+        purpose_id=str(request.pk),
+        status__in=IN_PROGRESS_STATUSES,
+    ):
+        try:
+            payment_cancel(payment=payment, source=CONTAINER_PURPOSE)
+        except ProviderError as error:
+            raise WasteError(
+                _("Sorry, payments are not working at the moment. Try again later."),
+                code=WasteErrorCode.NOT_ALLOWED,
+            ) from error
+    with transaction.atomic():
+        locked = ContainerRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == ContainerRequestStatus.PENDING_PAYMENT:
+            locked.status = ContainerRequestStatus.UNPAID
+            locked.save(update_fields=["status"])
+    return locked
 
 
 def assisted_collection_apply(
@@ -1224,7 +1359,7 @@ def _bulky_refund(
     payments = Payment.objects.filter(
         purpose=BULKY_PURPOSE, status__in=PAID_STATUSES, organisation=booking.organisation
     ).filter(Q(purpose_id=str(booking.pk)) | Q(purpose_id__startswith=f"{booking.pk}:"))
-    for payment in payments.order_by("-created_at"):
+    for payment in payments.order_by("-created_at", "-pk"):
         if left <= 0:
             break
         part = min(left, refund_available(payment))
@@ -1356,7 +1491,11 @@ def bulky_booking_change(
         # A change waiting for payment is replaced by this one.
         _bulky_payments_stop(booking)
     with transaction.atomic():
-        locked = BulkyBooking.objects.select_for_update(of=("self",)).select_related("case").get(pk=booking.pk)
+        locked = (
+            BulkyBooking.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=booking.pk)
+        )
         _too_late(locked, setup.settings, now, _("change"))
         cutoff = bulky_cutoff(locked.date, setup.settings)
         if day != locked.date:
@@ -1452,4 +1591,534 @@ def bulky_reminders_send(*, now: datetime | None = None) -> list[int]:
                 },
             )
             sent.append(booking.pk)
+    return sent
+
+
+# -- Garden waste -----------------------------------------------------------------------------
+
+GARDEN_PURPOSE = "waste.garden"
+
+
+class GardenKind(StrEnum):
+    NEW = "new"
+    RENEWAL = "renewal"
+
+
+@dataclass(frozen=True)
+class GardenSetup:
+    """What a property needs for a garden waste subscription."""
+
+    settings: WasteSettings
+    service: Service
+    round: Round
+    stream: Stream
+
+
+def garden_setup(prop: Property) -> GardenSetup:
+    """The council's garden waste set-up for `prop`; WasteError when there is none (no
+    collections there, no garden round, or garden waste not set up)."""
+    round_ = garden_round_for(prop)
+    if round_ is None:
+        raise WasteError(
+            _("We do not collect garden waste from this address"),
+            code=WasteErrorCode.NO_COLLECTIONS,
+        )
+    settings = waste_settings_for(round_.organisation)
+    stream = round_.streams.filter(kind=StreamKind.GARDEN).first()
+    if (
+        settings is None
+        or settings.garden_service is None
+        or stream is None
+        or settings.garden_price_pence <= 0
+    ):
+        raise WasteError(
+            _("You cannot subscribe to garden waste online. Contact the council."),
+            code=WasteErrorCode.NOT_SET_UP,
+        )
+    return GardenSetup(
+        settings=settings, service=settings.garden_service, round=round_, stream=stream
+    )
+
+
+@dataclass(frozen=True)
+class GardenOffer:
+    """What a resident would subscribe to: the year, when it starts and ends, the price."""
+
+    kind: GardenKind
+    year: int
+    starts_on: date
+    ends_on: date
+    bin_price_pence: int
+    renews: GardenSubscription | None = None
+
+    def price(self, bins: int) -> int:
+        return self.bin_price_pence * bins
+
+
+def garden_offer(
+    setup: GardenSetup,
+    *,
+    prop: Property,
+    kind: str,
+    resident: User | None = None,
+    now: datetime | None = None,
+) -> GardenOffer:
+    """A new subscription runs from today to the end of the current subscription year (part
+    year rule: `garden_bin_price`). A renewal is of the resident's active subscription for
+    the current year, from the opening of the renewal window to the end of the year, for
+    the whole next year at the full price. Refused (WasteError) otherwise."""
+    today = local_now(now).date()
+    settings = setup.settings
+    year = garden_year_for(settings, today)
+    if kind == GardenKind.NEW:
+        _start, end = garden_year_bounds(settings, year)
+        return GardenOffer(
+            kind=GardenKind.NEW,
+            year=year,
+            starts_on=today,
+            ends_on=end,
+            bin_price_pence=garden_bin_price(settings, year=year, starts_on=today),
+        )
+    if kind != GardenKind.RENEWAL:
+        raise WasteError(_("Start again"), code=WasteErrorCode.INVALID)
+    current = GardenSubscription.objects.filter(
+        property=prop, year=year, status=GardenStatus.ACTIVE
+    ).first()
+    if current is None or resident is None or current.resident_id != resident.pk:
+        raise WasteError(
+            _("You do not have a garden waste subscription at this address to renew"),
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+    opens = garden_renewal_opens(settings, year)
+    if today < opens:
+        raise WasteError(
+            _("You can renew your subscription from %(day)s") % {"day": day_text(opens)},
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+    start, end = garden_year_bounds(settings, year + 1)
+    return GardenOffer(
+        kind=GardenKind.RENEWAL,
+        year=year + 1,
+        starts_on=start,
+        ends_on=end,
+        bin_price_pence=settings.garden_price_pence,
+        renews=current,
+    )
+
+
+def _garden_duplicate(settings: WasteSettings, existing: GardenSubscription) -> WasteError:
+    if existing.status == GardenStatus.ACTIVE:
+        message = _("This address already has a garden waste subscription for %(year)s") % {
+            "year": garden_year_text(settings, existing.year)
+        }
+    else:
+        message = _(
+            "A garden waste subscription for this address is waiting for payment. Try again "
+            "in 2 hours."
+        )
+    return WasteError(message, code=WasteErrorCode.DUPLICATE, field="bins")
+
+
+def garden_subscription_create(
+    *,
+    prop: Property,
+    resident: User,
+    kind: str,
+    bins: int,
+    price_pence: int,
+    idempotency_key: str,
+    replaces: str = "",
+    now: datetime | None = None,
+) -> GardenSubscription:
+    """Subscribe (or renew) for a year, waiting for payment: `garden_subscription_paid`
+    makes it active, with its case and the property's garden collection;
+    `garden_subscription_unpaid` lets it go. `price_pence` is the price the resident was
+    shown: another price is refused. One subscription per property and year: a duplicate
+    is refused with a clear message. The same `idempotency_key` gives back the same
+    subscription; the resident's earlier ones from the same journey (`replaces`) still
+    waiting for payment are given up first, their payments cancelled."""
+    now = now or timezone.now()
+    existing = GardenSubscription.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.resident_id != resident.pk:
+            raise WasteError(_("Start again"), code=WasteErrorCode.INVALID)
+        return existing
+    setup = garden_setup(prop)
+    settings = setup.settings
+    if type(bins) is not int or not 1 <= bins <= settings.garden_max_bins:
+        raise WasteError(
+            _("Select how many bins you want, from 1 to %(count)s")
+            % {"count": settings.garden_max_bins},
+            code=WasteErrorCode.INVALID,
+            field="bins",
+        )
+    offer = garden_offer(setup, prop=prop, kind=kind, resident=resident, now=now)
+    price = offer.price(bins)
+    if price != price_pence:
+        raise WasteError(
+            _("The price has changed to %(price)s. Check your answers and try again.")
+            % {"price": money_text(price)},
+            code=WasteErrorCode.INVALID,
+            field="price",
+        )
+    # The resident's own subscription still waiting for payment (from this journey or an
+    # earlier one) is given up, so that only the latest answers can be paid for.
+    same = Q(property=prop, year=offer.year)
+    if replaces:
+        same |= Q(idempotency_key__startswith=replaces)
+    earlier = GardenSubscription.objects.filter(
+        same, resident=resident, status=GardenStatus.PENDING_PAYMENT
+    )
+    for subscription in earlier:
+        garden_subscription_abandon(subscription=subscription)
+    try:
+        with transaction.atomic():
+            # One at a time for the address: its collections' rows are the lock.
+            list(PropertyService.objects.select_for_update().filter(property=prop))
+            holding = garden_holding(prop=prop, year=offer.year)
+            if holding is not None:
+                raise _garden_duplicate(settings, holding)
+            subscription = GardenSubscription.objects.create(
+                organisation=setup.round.organisation,
+                property=prop,
+                resident=resident,
+                year=offer.year,
+                starts_on=offer.starts_on,
+                ends_on=offer.ends_on,
+                bins=bins,
+                price_pence=price,
+                renewal_of=offer.renews,
+                idempotency_key=idempotency_key,
+            )
+            if price == 0:
+                _garden_activate(subscription, setup=setup, payment=None, now=now)
+    except IntegrityError:
+        again = GardenSubscription.objects.filter(idempotency_key=idempotency_key).first()
+        if again is not None:
+            return again
+        holding = garden_holding(prop=prop, year=offer.year)
+        if holding is None:
+            raise
+        raise _garden_duplicate(settings, holding) from None
+    return subscription
+
+
+def garden_subscription_payment(*, subscription: GardenSubscription) -> Payment:
+    """The subscription's payment. The same subscription always gives the same payment, so
+    a double submit never takes two."""
+    if subscription.status != GardenStatus.PENDING_PAYMENT:
+        raise WasteError(_("There is nothing to pay"), code=WasteErrorCode.INVALID)
+    settings = waste_settings_for(subscription.organisation)
+    year = garden_year_text(settings, subscription.year) if settings else str(subscription.year)
+    return payment_create(
+        organisation=subscription.organisation,
+        amount_pence=subscription.price_pence,
+        description=_("Garden waste collection for %(year)s") % {"year": year},
+        purpose=GARDEN_PURPOSE,
+        purpose_id=str(subscription.pk),
+        return_to=reverse(
+            "waste:garden_subscription", args=[subscription.property.uprn, subscription.pk]
+        ),
+        idempotency_key=f"garden-subscription-{subscription.pk}",
+    )
+
+
+def _garden_answers(setup: GardenSetup, subscription: GardenSubscription) -> dict[str, Any]:
+    mapping = form_answers(setup.settings, "garden")
+    has_bin = Container.objects.filter(
+        property=subscription.property, container_type__stream=setup.stream, quantity__gt=0
+    ).exists()
+    return {
+        mapping["bins"]: subscription.bins,
+        mapping["has_bin"]: has_bin,
+        mapping["start"]: subscription.starts_on.isoformat(),
+    }
+
+
+def garden_property_sync(*, prop: Property, today: date) -> None:
+    """The property's garden collection and bins from its active subscriptions: collected
+    from the first one's start to the last one's end, with the most bins any of them has;
+    with none, the collection ends today and the garden bins are taken off the property."""
+    active = list(
+        GardenSubscription.objects.filter(
+            property=prop, status=GardenStatus.ACTIVE, ends_on__gte=today
+        )
+    )
+    round_ = garden_round_for(prop)
+    if round_ is None:
+        return
+    stream = round_.streams.filter(kind=StreamKind.GARDEN).first()
+    if stream is None:
+        return
+    bin_type = ContainerType.objects.filter(stream=stream).order_by("position", "name").first()
+    if active:
+        current = PropertyService.objects.filter(property=prop, stream=stream).first()
+        property_service_set(
+            prop=prop,
+            stream=stream,
+            round_=round_,
+            assisted=current.assisted if current else False,
+            active_from=min(s.starts_on for s in active),
+            active_to=max(s.ends_on for s in active),
+        )
+        if bin_type is not None:
+            container_set(prop=prop, container_type=bin_type, quantity=max(s.bins for s in active))
+        return
+    PropertyService.objects.filter(property=prop, stream=stream).update(
+        active_to=today, updated_at=timezone.now()
+    )
+    Container.objects.filter(property=prop, container_type__stream=stream).delete()
+
+
+def _garden_activate(
+    subscription: GardenSubscription,
+    *,
+    setup: GardenSetup,
+    payment: Payment | None,
+    now: datetime,
+) -> None:
+    """Make the subscription active with its case and the property's garden collection
+    (the caller holds its lock)."""
+    case = case_create(
+        submission=Submission(
+            service=setup.service,
+            channel=Channel.WEB,
+            answers=_garden_answers(setup, subscription),
+            resident=subscription.resident,
+            uprn=subscription.property.uprn,
+            idempotency_key=f"garden-subscription-{subscription.pk}",
+        )
+    )
+    subscription.case = case
+    subscription.status = GardenStatus.ACTIVE
+    subscription.paid_pence = payment.amount_pence if payment else 0
+    subscription.paid_at = now
+    subscription.payment_reference = payment.reference if payment else ""
+    subscription.save(
+        update_fields=[
+            "case",
+            "status",
+            "paid_pence",
+            "paid_at",
+            "payment_reference",
+            "updated_at",
+        ]
+    )
+    garden_property_sync(prop=subscription.property, today=local_now(now).date())
+
+
+def garden_subscription_paid(payment: Payment) -> None:
+    """on_paid of "waste.garden": the subscription becomes active. Runs once, inside the
+    payment's transaction. One paid after it was given up (its place taken by another for
+    the same year) is kept as not paid and logged, for staff to refund."""
+    subscription = (
+        GardenSubscription.objects.select_for_update(of=("self",))
+        .select_related("property", "resident")
+        .get(pk=int(payment.purpose_id))
+    )
+    if subscription.status == GardenStatus.ACTIVE:
+        return
+    holding = garden_holding(prop=subscription.property, year=subscription.year)
+    if holding is not None and holding.pk != subscription.pk:
+        subscription.payment_reference = payment.reference
+        subscription.status = GardenStatus.UNPAID
+        subscription.save(update_fields=["payment_reference", "status", "updated_at"])
+        logger.warning(
+            "Garden subscription paid after another was made",
+            extra={"subscription": subscription.pk, "payment": payment.reference},
+        )
+        return
+    if subscription.status != GardenStatus.PENDING_PAYMENT:
+        # Given up, then paid at the last moment: the money was taken, so it counts.
+        subscription.status = GardenStatus.PENDING_PAYMENT
+    _garden_activate(
+        subscription,
+        setup=garden_setup(subscription.property),
+        payment=payment,
+        now=timezone.now(),
+    )
+
+
+def garden_subscription_unpaid(payment: Payment) -> None:
+    """on_failed of "waste.garden": the subscription was never made."""
+    subscription = GardenSubscription.objects.select_for_update().get(pk=int(payment.purpose_id))
+    if subscription.status == GardenStatus.PENDING_PAYMENT:
+        subscription.status = GardenStatus.UNPAID
+        subscription.save(update_fields=["status", "updated_at"])
+
+
+def garden_subscription_abandon(*, subscription: GardenSubscription) -> GardenSubscription:
+    """Give up a subscription still waiting for payment: its payment is cancelled at the
+    provider and it is marked not paid. One paid meanwhile is active."""
+    for payment in Payment.objects.filter(
+        purpose=GARDEN_PURPOSE,
+        purpose_id=str(subscription.pk),
+        status__in=IN_PROGRESS_STATUSES,
+    ):
+        try:
+            payment_cancel(payment=payment, source=GARDEN_PURPOSE)
+        except ProviderError as error:
+            raise WasteError(
+                _("Sorry, payments are not working at the moment. Try again later."),
+                code=WasteErrorCode.NOT_ALLOWED,
+            ) from error
+    with transaction.atomic():
+        locked = GardenSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if locked.status == GardenStatus.PENDING_PAYMENT:
+            locked.status = GardenStatus.UNPAID
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def garden_refund_due(
+    subscription: GardenSubscription, settings: WasteSettings, now: datetime
+) -> int:
+    """The refund rule for a cancellation: everything paid back within the cooling-off
+    period (`garden_cooling_off_days` days from paying) or before the subscription starts;
+    nothing after that."""
+    if subscription.status != GardenStatus.ACTIVE or not subscription.paid_pence:
+        return 0
+    today = local_now(now).date()
+    cooling_off = subscription.paid_at is not None and now < subscription.paid_at + timedelta(
+        days=settings.garden_cooling_off_days
+    )
+    if cooling_off or today < subscription.starts_on:
+        return subscription.paid_pence
+    return 0
+
+
+def garden_subscription_cancel(
+    *, subscription: GardenSubscription, resident: User, now: datetime | None = None
+) -> GardenSubscription:
+    """Cancel an active subscription: refunded in full under `garden_refund_due`, else not
+    at all. Collections stop (from tomorrow) and the case is closed as cancelled. The refund
+    goes first: if the provider cannot refund, nothing is cancelled."""
+    now = now or timezone.now()
+    if subscription.resident_id != resident.pk:
+        raise WasteError(_("This is not your subscription"), code=WasteErrorCode.NOT_ALLOWED)
+    settings = waste_settings_for(subscription.organisation)
+    if settings is None:
+        raise WasteError(
+            _("You cannot subscribe to garden waste online. Contact the council."),
+            code=WasteErrorCode.NOT_SET_UP,
+        )
+    locked = GardenSubscription.objects.get(pk=subscription.pk)
+    if locked.status != GardenStatus.ACTIVE:
+        raise WasteError(
+            _("This subscription has been cancelled")
+            if locked.status == GardenStatus.CANCELLED
+            else _("This subscription was not made"),
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+    refund = garden_refund_due(locked, settings, now)
+    if refund:
+        payment = Payment.objects.filter(
+            purpose=GARDEN_PURPOSE, purpose_id=str(locked.pk), status__in=PAID_STATUSES
+        ).first()
+        if payment is not None:
+            try:
+                payment_refund(
+                    payment=payment,
+                    amount_pence=min(refund, refund_available(payment)) or refund,
+                    idempotency_key=f"garden-{locked.pk}-cancel",
+                    actor=None,
+                    reason=_("Garden waste subscription %(id)s cancelled") % {"id": locked.pk},
+                )
+            except PaymentError as error:
+                raise WasteError(error.message, code=WasteErrorCode.NOT_ALLOWED) from error
+    with transaction.atomic():
+        locked = (
+            GardenSubscription.objects.select_for_update(of=("self",))
+            .select_related("case", "property")
+            .get(pk=subscription.pk)
+        )
+        if locked.status != GardenStatus.ACTIVE:
+            return locked
+        locked.status = GardenStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.refunded_pence = refund
+        locked.paid_pence -= refund
+        locked.save(
+            update_fields=["status", "cancelled_at", "refunded_pence", "paid_pence", "updated_at"]
+        )
+        garden_property_sync(prop=locked.property, today=local_now(now).date())
+        audit_record(
+            actor=resident,
+            action="waste.garden_cancel",
+            obj=locked,
+            detail={"uprn": locked.property.uprn, "year": locked.year, "refund_pence": refund},
+        )
+        if locked.case is not None and locked.case.status not in CLOSED_STATUSES:
+            case_close(
+                case=locked.case,
+                actor=resident,
+                status=Status.CANCELLED,
+                resolution=(
+                    _("You cancelled your garden waste subscription. We have refunded %(amount)s.")
+                    % {"amount": money_text(refund)}
+                    if refund
+                    else _(
+                        "You cancelled your garden waste subscription. Your collections have "
+                        "stopped. There is no refund after the first %(days)s days."
+                    )
+                    % {"days": settings.garden_cooling_off_days}
+                ),
+            )
+    return locked
+
+
+def garden_reminders_send(*, now: datetime | None = None) -> list[int]:
+    """Remind each subscriber to renew, once the renewal window of their year has opened:
+    a public update on the subscription's case, which the notify outbox emails. Once per
+    subscription (its `reminder_sent_at` is set under its row lock in the same transaction),
+    and not for an address already renewed. Safe to run often and on several workers."""
+    now = now or timezone.now()
+    today = local_now(now).date()
+    sent: list[int] = []
+    due = GardenSubscription.objects.filter(
+        status=GardenStatus.ACTIVE,
+        reminder_sent_at__isnull=True,
+        case__isnull=False,
+        ends_on__gte=today,
+    ).values_list("pk", "organisation_id")
+    settings_by_org: dict[int, WasteSettings | None] = {}
+    for pk, organisation_id in list(due):
+        if organisation_id not in settings_by_org:
+            settings_by_org[organisation_id] = WasteSettings.objects.filter(
+                organisation_id=organisation_id
+            ).first()
+        settings = settings_by_org[organisation_id]
+        if settings is None:
+            continue
+        with transaction.atomic():
+            subscription = (
+                GardenSubscription.objects.select_for_update(of=("self",))
+                .select_related("case", "property")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=GardenStatus.ACTIVE)
+                .first()
+            )
+            if subscription is None or subscription.case is None:
+                continue
+            if today < garden_renewal_opens(settings, subscription.year):
+                continue
+            if garden_holding(prop=subscription.property, year=subscription.year + 1):
+                continue
+            subscription.reminder_sent_at = now
+            subscription.save(update_fields=["reminder_sent_at", "updated_at"])
+            case_public_update(
+                case=subscription.case,
+                actor=None,  # type: ignore[arg-type]
+                body=_(
+                    "Your garden waste subscription ends on %(day)s. Renew it for %(year)s "
+                    "on our website to keep your garden waste collections: %(url)s"
+                )
+                % {
+                    "day": day_text(subscription.ends_on),
+                    "year": garden_year_text(settings, subscription.year + 1),
+                    "url": site_url(
+                        reverse("waste:garden_start", args=[subscription.property.uprn])
+                    ),
+                },
+            )
+            sent.append(subscription.pk)
     return sent

@@ -20,6 +20,25 @@ urlpatterns = [
     path("bins/<str:uprn>/bulky/<int:booking_id>/", views.bulky_booking, name="bulky_booking"),
     path("bins/<str:uprn>/bulky/<int:booking_id>/cancel/", views.bulky_cancel, name="bulky_cancel"),
     path("bins/<str:uprn>/bulky/<int:booking_id>/change/", views.bulky_change, name="bulky_change"),
+    path(
+        "bins/<str:uprn>/container/<int:request_id>/",
+        views.container_request_page,
+        name="container_request",
+    ),
+    path("bins/<str:uprn>/garden/", views.garden_start, name="garden_start"),
+    path("bins/<str:uprn>/garden/subscribe/", views.garden_subscribe, name="garden_subscribe"),
+    path("bins/<str:uprn>/garden/renew/", views.garden_renew, name="garden_renew"),
+    path("bins/<str:uprn>/garden/check/", views.garden_check, name="garden_check"),
+    path(
+        "bins/<str:uprn>/garden/<int:subscription_id>/",
+        views.garden_subscription,
+        name="garden_subscription",
+    ),
+    path(
+        "bins/<str:uprn>/garden/<int:subscription_id>/cancel/",
+        views.garden_cancel,
+        name="garden_cancel",
+    ),
     path("staff/waste/", views.office, name="office"),
     path(
         "staff/waste/assisted/<str:reference>/approve/",
@@ -27,6 +46,7 @@ urlpatterns = [
         name="assisted_approve",
     ),
     path("staff/waste/bulky/", views.bulky_office, name="bulky_office"),
+    path("staff/waste/garden/", views.garden_office, name="garden_office"),
     path("staff/waste/crew/", views.crew_home, name="crew_home"),
     path("staff/waste/crew/<int:round_id>/", views.crew_round, name="crew_round"),
     path("waste/webhook/<slug:slug>/", views.webhook, name="webhook"),

@@ -7,6 +7,7 @@ Views parse, authorise, call a selector or service and render."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import secrets
@@ -44,7 +45,16 @@ from borough.portal.fields import Field, Item, field_for
 from borough.waste import forms
 from borough.waste.forms import money_text
 from borough.waste.ics import AllDayEvent, calendar
-from borough.waste.models import BookingStatus, EventSource, Outcome, Placement, WasteSettings
+from borough.waste.models import (
+    BookingStatus,
+    ContainerRequestStatus,
+    EventSource,
+    GardenStatus,
+    Outcome,
+    Placement,
+    PropertyService,
+    WasteSettings,
+)
 from borough.waste.schedule import collection_dates
 from borough.waste.selectors import (
     BulkyDate,
@@ -56,11 +66,21 @@ from borough.waste.selectors import (
     bulky_cutoff,
     bulky_dates,
     bulky_round_for,
+    container_request_for_resident,
     container_request_open,
     container_requests_open_for_staff,
     container_types_for,
     crew_reports,
     day_text,
+    garden_holding,
+    garden_reduced_from,
+    garden_renewal_opens,
+    garden_round_for,
+    garden_subscribers_for_staff,
+    garden_subscription_for_resident,
+    garden_subscriptions_for_resident,
+    garden_year_for,
+    garden_year_text,
     local_now,
     missed_by_round,
     missed_collection_checks,
@@ -76,6 +96,8 @@ from borough.waste.selectors import (
 )
 from borough.waste.services import (
     BulkySetup,
+    GardenKind,
+    GardenSetup,
     WasteError,
     assisted_collection_apply,
     assisted_collection_approve,
@@ -88,7 +110,14 @@ from borough.waste.services import (
     bulky_setup,
     collection_events_import,
     container_request_create,
+    container_request_payment,
     crew_outcomes_record,
+    garden_offer,
+    garden_refund_due,
+    garden_setup,
+    garden_subscription_cancel,
+    garden_subscription_create,
+    garden_subscription_payment,
     missed_collection_report,
 )
 
@@ -216,6 +245,10 @@ def bin_days_page(request: HttpRequest, uprn: str) -> HttpResponse:
             "can_book_bulky": settings is not None
             and settings.bulky_service_id is not None
             and bulky_round_for(prop) is not None,
+            "can_subscribe_garden": settings is not None
+            and settings.garden_service_id is not None
+            and settings.garden_price_pence > 0
+            and garden_round_for(prop) is not None,
         },
     )
 
@@ -336,7 +369,7 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
                 ct for ct in types if str(ct.pk) == posted.values["container_type"]
             )
             try:
-                case = container_request_create(
+                container_request = container_request_create(
                     prop=prop,
                     container_type=container_type,
                     reason=posted.values["reason"],
@@ -345,13 +378,21 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
                     channel=Channel.WEB,
                     resident=request.user,
                 )
+                if container_request.status == ContainerRequestStatus.PENDING_PAYMENT:
+                    # The fee is paid first; the request is sent when it is.
+                    return redirect(
+                        payment_start(payment=container_request_payment(request=container_request))
+                    )
             except WasteError as error:
                 posted.errors[error.field or "container_type"] = error.message
             except CaseInvalid as error:
                 posted.errors["container_type"] = "; ".join(error.errors.values())
+            except PaymentError as error:
+                posted.errors["container_type"] = error.message
             else:
+                case = container_request.case
                 request.session[SENT] = {
-                    "reference": case.reference,
+                    "reference": case.reference if case else "",
                     "uprn": prop.uprn,
                     "what": "container",
                 }
@@ -366,6 +407,23 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
             "open_types": open_types,
             "errors": posted.summary(),
         },
+    )
+
+
+@never_cache
+@require_safe
+def container_request_page(request: HttpRequest, uprn: str, request_id: int) -> HttpResponse:
+    """Where the payment provider sends the resident back: requested, or not paid."""
+    prop = _property(uprn)
+    if not request.user.is_authenticated:
+        return redirect(_sign_in_url(request))
+    container_request = container_request_for_resident(user=request.user, request_id=request_id)
+    if container_request is None or container_request.property_id != prop.pk:
+        raise Http404("No such request")
+    return render(
+        request,
+        "waste/container_request.html",
+        {"property": prop, "container_request": container_request},
     )
 
 
@@ -1049,3 +1107,391 @@ def bulky_office(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+# -- Garden waste subscriptions -------------------------------------------------------------
+
+GARDEN_TITLE = gettext_lazy("Subscribe to garden waste collection")
+
+
+def _garden_gate(
+    request: HttpRequest, prop: Property
+) -> tuple[GardenSetup | None, HttpResponse | None]:
+    """The council's garden waste set-up for the address, or the page that says why there
+    is none or that the resident needs to sign in first."""
+    try:
+        setup = garden_setup(prop)
+    except WasteError as error:
+        return None, render(
+            request,
+            "waste/garden_unavailable.html",
+            {"property": prop, "message": error.message},
+        )
+    if not request.user.is_authenticated:
+        return None, render(
+            request,
+            "waste/sign_in_needed.html",
+            {"property": prop, "sign_in_url": _sign_in_url(request), "title": GARDEN_TITLE},
+        )
+    return setup, None
+
+
+def _garden_journey(request: HttpRequest, prop: Property) -> dict[str, Any]:
+    journey = request.session.get(f"garden:{prop.uprn}")
+    return journey if isinstance(journey, dict) else {}
+
+
+def _garden_journey_save(request: HttpRequest, prop: Property, journey: dict[str, Any]) -> None:
+    request.session[f"garden:{prop.uprn}"] = journey
+
+
+@require_safe
+def garden_start(request: HttpRequest, uprn: str) -> HttpResponse:
+    prop = _property(uprn)
+    setup, refusal = _garden_gate(request, prop)
+    if refusal is not None or setup is None:
+        return refusal or redirect("waste:bin_days", uprn=prop.uprn)
+    settings = setup.settings
+    now = timezone.now()
+    today = local_now(now).date()
+    year = garden_year_for(settings, today)
+    new = garden_offer(setup, prop=prop, kind=GardenKind.NEW, now=now)
+    renewal = None
+    try:
+        renewal = garden_offer(
+            setup, prop=prop, kind=GardenKind.RENEWAL, resident=_resident(request), now=now
+        )
+    except WasteError:
+        renewal = None
+    holding = garden_holding(prop=prop, year=year)
+    renewed = garden_holding(prop=prop, year=year + 1)
+    reduced = settings.garden_reduced_price_pence
+    return render(
+        request,
+        "waste/garden_start.html",
+        {
+            "property": prop,
+            "settings": settings,
+            "year_text": garden_year_text(settings, year),
+            "price": money_text(settings.garden_price_pence),
+            "reduced_price": money_text(reduced) if reduced is not None else "",
+            "reduced_from": day_text(garden_reduced_from(settings, year)),
+            "bin_price": money_text(new.bin_price_pence),
+            "can_subscribe": holding is None,
+            "holding": holding,
+            "can_renew": renewal is not None and renewed is None,
+            "renewal_year_text": garden_year_text(settings, year + 1),
+            "renewal_opens": day_text(garden_renewal_opens(settings, year)),
+            "subscriptions": garden_subscriptions_for_resident(user=request.user, prop=prop),
+        },
+    )
+
+
+def _garden_bins(request: HttpRequest, uprn: str, kind: GardenKind) -> HttpResponse:
+    prop = _property(uprn)
+    setup, refusal = _garden_gate(request, prop)
+    if refusal is not None or setup is None:
+        return refusal or redirect("waste:bin_days", uprn=prop.uprn)
+    try:
+        offer = garden_offer(setup, prop=prop, kind=kind, resident=_resident(request))
+    except WasteError as refused:
+        return render(
+            request,
+            "waste/garden_unavailable.html",
+            {"property": prop, "message": refused.message},
+            status=400,
+        )
+    holding = garden_holding(prop=prop, year=offer.year)
+    if holding is not None and holding.status == GardenStatus.ACTIVE:
+        return render(
+            request,
+            "waste/garden_unavailable.html",
+            {
+                "property": prop,
+                "message": _("This address already has a garden waste subscription for %(year)s")
+                % {"year": garden_year_text(setup.settings, offer.year)},
+            },
+            status=400,
+        )
+    journey = _garden_journey(request, prop)
+    if journey.get("kind") != kind:
+        journey = {"kind": str(kind)}
+    chosen = str(journey.get("bins", ""))
+    if not chosen and offer.renews is not None:
+        chosen = str(offer.renews.bins)
+    bins_error: str | None = None
+    if request.method == "POST":
+        posted = forms.garden_bins_clean(request.POST, setup.settings.garden_max_bins)
+        if not posted.errors:
+            journey["bins"] = posted.values["bins"]
+            journey.setdefault("key", secrets.token_urlsafe(16))
+            _garden_journey_save(request, prop, journey)
+            return redirect("waste:garden_check", uprn=prop.uprn)
+        chosen, bins_error = str(request.POST.get("bins", "")), posted.errors["bins"]
+    _garden_journey_save(request, prop, journey)
+    return render(
+        request,
+        "waste/garden_bins.html",
+        {
+            "property": prop,
+            "field": forms.garden_bins_field(
+                setup.settings.garden_max_bins, offer.bin_price_pence, chosen, bins_error
+            ),
+            "errors": [(bins_error, "#bins")] if bins_error else [],
+            "year_text": garden_year_text(setup.settings, offer.year),
+            "renewal": kind == GardenKind.RENEWAL,
+        },
+        status=400 if bins_error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def garden_subscribe(request: HttpRequest, uprn: str) -> HttpResponse:
+    return _garden_bins(request, uprn, GardenKind.NEW)
+
+
+@require_http_methods(["GET", "POST"])
+def garden_renew(request: HttpRequest, uprn: str) -> HttpResponse:
+    return _garden_bins(request, uprn, GardenKind.RENEWAL)
+
+
+@require_http_methods(["GET", "POST"])
+def garden_check(request: HttpRequest, uprn: str) -> HttpResponse:
+    """Check your answers and pay. The bins and price shown are posted back and checked by
+    the service: a changed price or bin count is refused and nothing is made."""
+    prop = _property(uprn)
+    setup, refusal = _garden_gate(request, prop)
+    if refusal is not None or setup is None:
+        return refusal or redirect("waste:bin_days", uprn=prop.uprn)
+    journey = _garden_journey(request, prop)
+    kind = str(journey.get("kind", ""))
+    if kind not in {k.value for k in GardenKind} or not journey.get("bins"):
+        return redirect("waste:garden_start", uprn=prop.uprn)
+    back = "waste:garden_renew" if kind == GardenKind.RENEWAL else "waste:garden_subscribe"
+    try:
+        offer = garden_offer(setup, prop=prop, kind=kind, resident=_resident(request))
+    except WasteError as error:
+        return render(
+            request,
+            "waste/garden_unavailable.html",
+            {"property": prop, "message": error.message},
+            status=400,
+        )
+    bins = int(journey["bins"])
+    price = offer.price(bins)
+    errors: list[tuple[str, str]] = []
+    journey_key = f"{request.user.pk}-garden-{journey.get('key', '')}"
+    if request.method == "POST":
+        try:
+            shown_price = int(str(request.POST.get("price", "")))
+            shown_bins = int(str(request.POST.get("bins", "")))
+        except ValueError:
+            shown_price, shown_bins = -1, bins
+        answers = hashlib.sha256(f"{kind}-{offer.year}-{shown_bins}".encode()).hexdigest()[:16]
+        try:
+            subscription = garden_subscription_create(
+                prop=prop,
+                resident=request.user,  # type: ignore[arg-type]
+                kind=kind,
+                bins=shown_bins,
+                price_pence=shown_price,
+                # The same answers sent again give the same subscription; changed answers a
+                # new one, which gives up the earlier one of this journey.
+                idempotency_key=f"{journey_key}-{answers}",
+                replaces=f"{journey_key}-",
+            )
+            next_url = reverse("waste:garden_subscription", args=[prop.uprn, subscription.pk])
+            if subscription.status == GardenStatus.PENDING_PAYMENT:
+                next_url = payment_start(
+                    payment=garden_subscription_payment(subscription=subscription)
+                )
+        except WasteError as error:
+            href = {"bins": reverse(back, args=[prop.uprn])}.get(error.field, "")
+            errors.append((error.message, href))
+        except PaymentError as error:
+            if error.code != PaymentErrorCode.FINISHED:
+                errors.append((error.message, ""))
+            else:
+                return redirect(next_url)
+        else:
+            return redirect(next_url)
+    return render(
+        request,
+        "waste/garden_check.html",
+        {
+            "property": prop,
+            "back": back,
+            "renewal": kind == GardenKind.RENEWAL,
+            "year_text": garden_year_text(setup.settings, offer.year),
+            "starts_text": day_text(offer.starts_on),
+            "ends_text": day_text(offer.ends_on),
+            "bins": bins,
+            "bin_price_text": money_text(offer.bin_price_pence),
+            "price": price,
+            "price_text": money_text(price),
+            "cooling_off_days": setup.settings.garden_cooling_off_days,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _garden_subscription(request: HttpRequest, prop: Property, subscription_id: int) -> Any:
+    subscription = garden_subscription_for_resident(
+        user=request.user, subscription_id=subscription_id
+    )
+    if subscription is None or subscription.property_id != prop.pk:
+        raise Http404("No such subscription")
+    return subscription
+
+
+def _garden_context(subscription: Any) -> dict[str, Any]:
+    settings = waste_settings_for(subscription.organisation)
+    now = timezone.now()
+    refund = garden_refund_due(subscription, settings, now) if settings else 0
+    return {
+        "property": subscription.property,
+        "subscription": subscription,
+        "year_text": garden_year_text(settings, subscription.year)
+        if settings
+        else str(subscription.year),
+        "starts_text": day_text(subscription.starts_on),
+        "ends_text": day_text(subscription.ends_on),
+        "price_text": money_text(subscription.price_pence),
+        "refund": refund,
+        "refund_text": money_text(refund),
+        "refunded_text": money_text(subscription.refunded_pence),
+        "cooling_off_days": settings.garden_cooling_off_days if settings else 0,
+    }
+
+
+@never_cache
+@require_safe
+def garden_subscription(request: HttpRequest, uprn: str, subscription_id: int) -> HttpResponse:
+    prop = _property(uprn)
+    if not request.user.is_authenticated:
+        return redirect(_sign_in_url(request))
+    subscription = _garden_subscription(request, prop, subscription_id)
+    journey = _garden_journey(request, prop)
+    if (
+        subscription.status != GardenStatus.PENDING_PAYMENT
+        and journey.get("key")
+        and subscription.idempotency_key.startswith(f"{request.user.pk}-garden-{journey['key']}-")
+    ):
+        # The journey has ended in this subscription (paid or not): a new one starts afresh.
+        request.session.pop(f"garden:{prop.uprn}", None)
+    return render(request, "waste/garden_subscription.html", _garden_context(subscription))
+
+
+@require_http_methods(["GET", "POST"])
+def garden_cancel(request: HttpRequest, uprn: str, subscription_id: int) -> HttpResponse:
+    prop = _property(uprn)
+    if not request.user.is_authenticated:
+        return redirect(_sign_in_url(request))
+    subscription = _garden_subscription(request, prop, subscription_id)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        try:
+            garden_subscription_cancel(subscription=subscription, resident=request.user)
+        except WasteError as error:
+            errors.append((error.message, ""))
+        else:
+            messages.success(request, _("Your garden waste subscription has been cancelled"))
+            return redirect(
+                "waste:garden_subscription", uprn=prop.uprn, subscription_id=subscription.pk
+            )
+    context = _garden_context(subscription)
+    context["errors"] = errors
+    return render(request, "waste/garden_cancel.html", context, status=400 if errors else 200)
+
+
+GARDEN_CSV_COLUMNS = (
+    "uprn",
+    "address",
+    "postcode",
+    "bins",
+    "starts_on",
+    "ends_on",
+    "price_pence",
+    "paid_pence",
+    "payment_reference",
+    "case",
+    "round",
+)
+
+
+@staff_view
+@require_safe
+def garden_office(request: HttpRequest) -> HttpResponse:
+    """The council's garden waste subscribers for a subscription year (the current one
+    unless `year` is given), and the same list as CSV with `format=csv`. Authorised like the
+    office page; every view and export is audited."""
+    organisation, organisations = _organisation(request)
+    settings = waste_settings_for(organisation)
+    today = local_now().date()
+    current = garden_year_for(settings, today) if settings else today.year
+    try:
+        year = int(str(request.GET.get("year", current)))
+    except ValueError:
+        year = current
+    if not 2000 <= year <= 2100:
+        year = current
+    export = request.GET.get("format") == "csv"
+    subscribers = garden_subscribers_for_staff(organisation=organisation, year=year)
+    audit_record(
+        actor=request.user,
+        action="waste.garden_export" if export else "waste.garden_office_view",
+        obj=organisation,
+        detail={"year": year, "count": len(subscribers)},
+    )
+    rounds = {
+        service.property_id: service.round.name
+        for service in PropertyService.objects.filter(
+            property_id__in=[s.property_id for s in subscribers],
+            stream__kind="garden",
+        ).select_related("round")
+    }
+    if export:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="garden-waste-{organisation.slug}-{year}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(GARDEN_CSV_COLUMNS)
+        for s in subscribers:
+            writer.writerow(
+                [
+                    s.property.uprn,
+                    _csv_safe(s.property.first_line),
+                    s.property.postcode,
+                    s.bins,
+                    s.starts_on.isoformat(),
+                    s.ends_on.isoformat(),
+                    s.price_pence,
+                    s.paid_pence,
+                    s.payment_reference,
+                    s.case.reference if s.case else "",
+                    _csv_safe(rounds.get(s.property_id, "")),
+                ]
+            )
+        return response
+    return render(
+        request,
+        "waste/garden_office.html",
+        {
+            "nav": "waste",
+            "organisation": organisation,
+            "organisations": organisations,
+            "year": year,
+            "year_text": garden_year_text(settings, year) if settings else str(year),
+            "previous": year - 1,
+            "next": year + 1,
+            "rows": [(s, rounds.get(s.property_id, "")) for s in subscribers],
+            "bins": sum(s.bins for s in subscribers),
+        },
+    )
+
+
+def _csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -98,6 +98,8 @@ PERIODIC_JOBS = [
     ),
     # Reminders of tomorrow's bulky waste collections, hourly (each is sent once).
     ("waste.bulky_reminders", "UPLOAD_SWEEP_SECONDS", "borough.waste.tasks.bulky_reminders_run"),
+    # Garden waste renewal reminders, hourly (each subscription is reminded once).
+    ("waste.garden_reminders", "UPLOAD_SWEEP_SECONDS", "borough.waste.tasks.garden_reminders_run"),
 ]
 # The scheduler looks for due jobs at least this often (seconds).
 SCHEDULER_TICK_SECONDS = 30.0
