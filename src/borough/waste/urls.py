@@ -1,6 +1,7 @@
 from django.urls import path
 
 from borough.waste import views
+from borough.waste.planning import views as planning_views
 
 app_name = "waste"
 
@@ -49,5 +50,18 @@ urlpatterns = [
     path("staff/waste/garden/", views.garden_office, name="garden_office"),
     path("staff/waste/crew/", views.crew_home, name="crew_home"),
     path("staff/waste/crew/<int:round_id>/", views.crew_round, name="crew_round"),
+    path("staff/waste/planning/", planning_views.plans, name="round_plans"),
+    path("staff/waste/planning/new/", planning_views.plan_new, name="round_plan_new"),
+    path("staff/waste/planning/<int:plan_id>/", planning_views.plan_page, name="round_plan"),
+    path(
+        "staff/waste/planning/<int:plan_id>/progress.json",
+        planning_views.plan_progress,
+        name="round_plan_progress",
+    ),
+    path(
+        "staff/waste/planning/<int:plan_id>/rounds.geojson",
+        planning_views.plan_map,
+        name="round_plan_map",
+    ),
     path("waste/webhook/<slug:slug>/", views.webhook, name="webhook"),
 ]

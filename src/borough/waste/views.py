@@ -55,6 +55,7 @@ from borough.waste.models import (
     PropertyService,
     WasteSettings,
 )
+from borough.waste.planning.selectors import planning_organisations_for_staff
 from borough.waste.schedule import collection_dates
 from borough.waste.selectors import (
     BulkyDate,
@@ -554,6 +555,9 @@ def office(request: HttpRequest) -> HttpResponse:
                 user=request.user, organisation=organisation
             ),
             "crew_rounds": rounds_for_crew(user=request.user).exists(),
+            "can_plan": planning_organisations_for_staff(user=request.user)
+            .filter(pk=organisation.pk)
+            .exists(),
         },
     )
 

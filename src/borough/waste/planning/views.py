@@ -1,0 +1,366 @@
+"""The round planner's staff pages, under /staff/waste/planning/: the council's plans, the
+form that asks for one, and a plan's page (its progress while the worker makes it, then
+each round's figures, the comparison with the current rounds and a map). The progress
+JSON and the rounds' GeoJSON are for the page's script; without JavaScript the page has a
+Refresh link and the tables.
+
+For team leaders and administrators of a council's waste teams
+(`planning.selectors.planning_organisations_for_staff`): other staff get 403 on the list
+and the form, and 404 for a plan. Page views and starts are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from borough.backoffice.access import staff_view
+from borough.core.models import Organisation
+from borough.core.services import audit_record
+from borough.portal.fields import Field, Item
+from borough.waste.models import RoundPlan, RoundPlanStatus, Stream
+from borough.waste.planning.selectors import (
+    planning_organisations_for_staff,
+    round_plan_for_staff,
+    round_plans_for_staff,
+    streams_for_planning,
+)
+from borough.waste.planning.services import PlanningError, max_seconds, round_plan_start
+
+DEFAULT_SECONDS = 60
+# How often the page's script asks for the progress (milliseconds).
+POLL_MS = 2000
+
+
+def _organisation(request: HttpRequest) -> tuple[Organisation, list[Organisation]]:
+    organisations = list(planning_organisations_for_staff(user=request.user))
+    if not organisations:
+        raise PermissionDenied
+    chosen = str(request.GET.get("organisation", "") or request.POST.get("organisation", ""))
+    organisation = next((o for o in organisations if o.slug == chosen), organisations[0])
+    return organisation, organisations
+
+
+def _km(metres: int) -> str:
+    return f"{metres / 1000:,.1f}"
+
+
+def _hours(seconds: int) -> str:
+    hours, rest = divmod(round(seconds / 60), 60)
+    return _("%(hours)s h %(minutes)02d min") % {"hours": f"{hours:,}", "minutes": rest}
+
+
+def _pounds(cost: int) -> str:
+    # The planner's cost unit is 0.1p.
+    return f"£{round(cost / 1000):,}"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}%"
+
+
+def _tonnes(kg: int) -> str:
+    return f"{kg / 1000:,.1f}"
+
+
+@staff_view
+@require_safe
+def plans(request: HttpRequest) -> HttpResponse:
+    organisation, organisations = _organisation(request)
+    rows = list(round_plans_for_staff(user=request.user, organisation=organisation)[:50])
+    audit_record(actor=request.user, action="waste.round_plans_view", obj=organisation)
+    return render(
+        request,
+        "waste/planning/plans.html",
+        {
+            "nav": "waste",
+            "organisation": organisation,
+            "organisations": organisations,
+            "plans": rows,
+        },
+    )
+
+
+def _fields(streams: list[Stream], values: dict[str, str], errors: dict[str, str]) -> list[Field]:
+    limit = max_seconds()
+    return [
+        Field(
+            id="stream",
+            name="stream",
+            kind="radios",
+            label=_("Which waste stream do you want to plan?"),
+            size="m",
+            error=errors.get("stream"),
+            items=[
+                Item(
+                    id="stream" if number == 0 else f"stream-{stream.kind}",
+                    value=stream.kind,
+                    label=stream.name,
+                    checked=values.get("stream") == stream.kind,
+                )
+                for number, stream in enumerate(streams)
+            ],
+        ),
+        Field(
+            id="seconds",
+            name="seconds",
+            kind="text",
+            label=_("How long should the planner search, in seconds?"),
+            hint=_(
+                "Up to %(limit)s seconds. A longer search can find shorter rounds. "
+                "A minute is enough for a town of a few thousand homes."
+            )
+            % {"limit": limit},
+            size="m",
+            error=errors.get("seconds"),
+            value=values.get("seconds", str(min(DEFAULT_SECONDS, limit))),
+            inputmode="numeric",
+            spellcheck="false",
+            classes="govuk-input--width-4",
+        ),
+    ]
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    organisation, organisations = _organisation(request)
+    streams = list(streams_for_planning(organisation=organisation))
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            "stream": str(request.POST.get("stream", "")).strip(),
+            "seconds": str(request.POST.get("seconds", "")).strip(),
+        }
+        stream = next((s for s in streams if s.kind == values["stream"]), None)
+        if stream is None:
+            errors["stream"] = _("Select the waste stream to plan")
+        limit = max_seconds()
+        seconds = 0
+        if not values["seconds"]:
+            errors["seconds"] = _("Enter how long the planner should search, in seconds")
+        else:
+            try:
+                seconds = int(values["seconds"])
+            except ValueError:
+                errors["seconds"] = _(
+                    "How long the planner should search must be a whole number of seconds, like 60"
+                )
+            else:
+                if not 1 <= seconds <= limit:
+                    errors["seconds"] = _(
+                        "How long the planner should search must be between 1 and %(limit)s seconds"
+                    ) % {"limit": limit}
+        if not errors and stream is not None:
+            try:
+                plan = round_plan_start(
+                    organisation=organisation, stream=stream, seconds=seconds, actor=request.user
+                )
+            except PlanningError as error:
+                errors[error.field or "stream"] = error.message
+            else:
+                return redirect("waste:round_plan", plan_id=plan.pk)
+    fields = _fields(streams, values, errors)
+    summary = [(fields_error, f"#{name}") for name, fields_error in errors.items()]
+    return render(
+        request,
+        "waste/planning/plan_new.html",
+        {
+            "nav": "waste",
+            "organisation": organisation,
+            "organisations": organisations,
+            "fields": fields,
+            "errors": summary,
+            "streams": streams,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _progress(plan: RoundPlan) -> dict[str, Any]:
+    percent = round(100 * plan.progress)
+    done_seconds = round(plan.progress * plan.seconds)
+    return {
+        "status": plan.status,
+        "status_text": plan.get_status_display(),
+        "percent": percent,
+        "finished": plan.status in (RoundPlanStatus.DONE, RoundPlanStatus.FAILED),
+        "best_cost": plan.best_cost,
+        "best_cost_text": _pounds(plan.best_cost) if plan.best_cost is not None else "",
+        "text": _progress_text(plan, percent, done_seconds),
+    }
+
+
+def _progress_text(plan: RoundPlan, percent: int, done_seconds: int) -> str:
+    if plan.status == RoundPlanStatus.QUEUED:
+        return _("Waiting for the planner to start.")
+    if plan.status == RoundPlanStatus.RUNNING:
+        text = _("Planning: %(percent)s%% done (%(done)s of %(seconds)s seconds).") % {
+            "percent": percent,
+            "done": done_seconds,
+            "seconds": plan.seconds,
+        }
+        if plan.best_cost is not None:
+            text += " " + _("Best cost so far: %(cost)s.") % {"cost": _pounds(plan.best_cost)}
+        return text
+    if plan.status == RoundPlanStatus.DONE:
+        return _("Planned.")
+    return _("The plan failed.")
+
+
+def _results(plan: RoundPlan) -> dict[str, Any] | None:
+    result = plan.result
+    if plan.status != RoundPlanStatus.DONE or not result:
+        return None
+    total, current, saving = result["total"], result["current"], result["saving"]
+    rounds = [
+        {
+            "name": row["name"],
+            "vehicle": row["vehicle"],
+            "properties": f"{row['properties']:,}",
+            "trips": row["trips"],
+            "load": _tonnes(row["load_kg"]),
+            "trip_loads": ", ".join(_tonnes(load) for load in row["trip_loads_kg"]),
+            "distance": _km(row["distance_m"]),
+            "time": _hours(row["duration_s"]),
+        }
+        for row in result["rounds"]
+    ]
+    comparison = [
+        (
+            _("Rounds in a %(days)s-day cycle") % {"days": result["days_per_cycle"]},
+            f"{current['rounds']:,}",
+            f"{total['rounds']:,}",
+            f"{saving['rounds']:,}",
+        ),
+        (
+            _("Vehicles out a day"),
+            f"{current['vehicles_a_day']:,}",
+            f"{total['vehicles_a_day']:,}",
+            f"{saving['vehicles_a_day']:,}",
+        ),
+        (
+            _("Distance (km)"),
+            _km(current["distance_m"]),
+            _km(total["distance_m"]),
+            f"{_km(saving['distance_m'])} ({_percent(saving['distance_percent'])})",
+        ),
+        (
+            _("Time"),
+            _hours(current["duration_s"]),
+            _hours(total["duration_s"]),
+            f"{_hours(saving['duration_s'])} ({_percent(saving['duration_percent'])})"
+            if saving["duration_s"] >= 0
+            else _("%(time)s more") % {"time": _hours(-saving["duration_s"])},
+        ),
+        (
+            _("Cost of a cycle"),
+            _pounds(current["cost"]),
+            _pounds(total["cost"]),
+            f"{_pounds(saving['cost'])} ({_percent(saving['cost_percent'])})",
+        ),
+    ]
+    return {
+        "feasible": result["feasible"],
+        "problems": result["problems"],
+        "properties": f"{result['properties']:,}",
+        "collection_points": f"{result['collection_points']:,}",
+        "seconds": result["seconds"],
+        "rounds": rounds,
+        "total": {
+            "rounds": f"{total['rounds']:,}",
+            "properties": f"{total['properties']:,}",
+            "trips": f"{total['trips']:,}",
+            "load": _tonnes(total["load_kg"]),
+            "distance": _km(total["distance_m"]),
+            "time": _hours(total["duration_s"]),
+        },
+        "current_vehicle": current["vehicle"],
+        "comparison": comparison,
+        "saving_distance_percent": _percent(saving["distance_percent"]),
+        "saving_cost": _pounds(saving["cost"]),
+        "shift": _hours(result["shift_seconds"]),
+    }
+
+
+@staff_view
+@require_safe
+def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = round_plan_for_staff(user=request.user, plan_id=plan_id)
+    if plan is None:
+        raise Http404("No such round plan")
+    audit_record(actor=request.user, action="waste.round_plan_view", obj=plan)
+    return render(
+        request,
+        "waste/planning/plan.html",
+        {
+            "nav": "waste",
+            "plan": plan,
+            "organisation": plan.organisation,
+            "progress": _progress(plan),
+            "results": _results(plan),
+            "poll_ms": POLL_MS,
+            "progress_url": reverse("waste:round_plan_progress", args=[plan.pk]),
+            "map_url": reverse("waste:round_plan_map", args=[plan.pk]),
+            "tile_url": str(getattr(settings, "MAP_TILE_URL", "") or ""),
+            "tile_attribution": str(getattr(settings, "MAP_TILE_ATTRIBUTION", "") or ""),
+        },
+    )
+
+
+@staff_view
+@require_safe
+def plan_progress(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """The plan's status and progress, for the page's script (not audited: no more than
+    the page it polls from, which is)."""
+    plan = round_plan_for_staff(user=request.user, plan_id=plan_id)
+    if plan is None:
+        raise Http404("No such round plan")
+    return JsonResponse(_progress(plan))
+
+
+@staff_view
+@require_safe
+def plan_map(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """The planned rounds as GeoJSON lines (longitude, latitude), with the depot and tip."""
+    plan = round_plan_for_staff(user=request.user, plan_id=plan_id)
+    if plan is None or plan.status != RoundPlanStatus.DONE or not plan.result:
+        raise Http404("No such round plan")
+    result = plan.result
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[lon, lat] for lat, lon in row["path"]],
+            },
+            "properties": {
+                "kind": "round",
+                "name": row["name"],
+                "vehicle": row["vehicle"],
+                "properties": row["properties"],
+                "trips": row["trips"],
+                "load": _tonnes(row["load_kg"]),
+                "distance": _km(row["distance_m"]),
+                "time": _hours(row["duration_s"]),
+            },
+        }
+        for row in result["rounds"]
+    ]
+    for kind, name in (("depot", _("Depot")), ("tip", _("Tip"))):
+        lat, lon = result[kind]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"kind": kind, "name": name},
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
