@@ -148,11 +148,15 @@ def test_another_organisations_case_is_404_like_one_that_does_not_exist(world, a
     assert not AuditEntry.objects.filter(action="case.view").exists()
 
 
-def test_a_contractor_cannot_see_an_unassigned_case(world, api_as, make_case, make_staff):
-    contractor = make_staff(world.team, "contractor")
-    case = make_case(world.service)
+def test_a_contractor_sees_only_cases_sent_to_their_team(world, api_as, make_case, make_staff):
+    contractor = make_staff(world.other_team, "contractor")
+    elsewhere = make_case(world.service)
+    theirs = make_case(world.other_team_service)
+    api = api_as(contractor)
 
-    assert api_as(contractor).get(f"{CASES}/{case.reference}").status_code == 404
+    assert api.get(f"{CASES}/{elsewhere.reference}").status_code == 404
+    assert api.get(f"{CASES}/{theirs.reference}").status_code == 200
+    assert _references(api.get(CASES)) == [theirs.reference]
 
 
 # -- GET /cases/{reference}/events ----------------------------------------------------------

@@ -355,7 +355,8 @@ def test_others_may_not_change_status_or_close(
     assert post(signed_in(world.county_officer), case, path, data).status_code == 404
     advisor = make_staff(world.team, "advisor")
     assert post(signed_in(advisor), case, path, data).status_code == 403
-    contractor = make_staff(world.team, "contractor")
+    # A contractor of another team: the case was not sent to them.
+    contractor = make_staff(world.other_team, "contractor")
     assert post(signed_in(contractor), case, path, data).status_code == 404
     assert post(signed_in(make_resident()), case, path, data).status_code == 403
     case.refresh_from_db()

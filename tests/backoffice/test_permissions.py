@@ -27,7 +27,7 @@ GRANTS = {
     "caseworker": {"view_case", *CASE_WORK},
     "field_officer": {"view_case", *CASE_WORK},
     "team_leader": {"view_case", *CASE_WORK, "bulk_assign"},
-    # Only on cases assigned to them.
+    # Only on cases sent to them: queued in their (contractor's) team, or assigned to them.
     "contractor": {"view_case", "change_status", "public_update"},
     "administrator": {"view_case", *CASE_WORK, "bulk_assign", "view_audit"},
     "auditor": {"view_case", "view_audit"},
@@ -55,7 +55,7 @@ def test_the_table_here_is_the_map_in_core_permissions():
 
 
 def expected_status(role: str, action: str, scope: str) -> int:
-    may_see = scope != "other_org" and (role != "contractor" or scope == "mine")
+    may_see = scope != "other_org" and (role != "contractor" or scope in ("own", "mine"))
     if action == "bulk_assign" and "bulk_assign" not in GRANTS[role]:
         return 403  # the queue refuses before looking at any case
     if not may_see:

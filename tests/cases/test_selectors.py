@@ -99,16 +99,25 @@ def test_case_for_staff_refuses_residents_and_anonymous_users(
     assert not AuditEntry.objects.exists()
 
 
-def test_contractors_see_only_cases_assigned_to_them(world, make_case, make_staff):
-    contractor = make_staff(world.team, "contractor")
-    theirs = make_case(world.service)
-    case_assign(case=theirs, assignee=contractor, actor=world.colleague)
+def test_contractors_see_only_cases_sent_to_them(world, make_case, make_staff):
+    # The contractor's staff hold the contractor role in the contractor's team
+    # (here `other_team`): cases routed there are sent to them, others only when assigned.
+    contractor = make_staff(world.other_team, "contractor")
+    assigned = make_case(world.service)
+    case_assign(case=assigned, assignee=contractor, actor=world.colleague)
+    queued_for_them = make_case(world.other_team_service)
     other = make_case(world.service)
-    assert case_for_staff(user=contractor, reference=theirs.reference) == theirs
+    assert queued_for_them.team == world.other_team
+    assert case_for_staff(user=contractor, reference=assigned.reference) == assigned
+    assert case_for_staff(user=contractor, reference=queued_for_them.reference)
     with pytest.raises(Http404):
         case_for_staff(user=contractor, reference=other.reference)
-    assert refs(cases_visible_to_staff(user=contractor)) == [theirs.reference]
-    assert views_of(theirs).count() == 1
+    assert sorted(refs(cases_visible_to_staff(user=contractor))) == sorted(
+        [assigned.reference, queued_for_them.reference]
+    )
+    assert can(contractor, Action.PUBLIC_UPDATE, queued_for_them)
+    assert not can(contractor, Action.VIEW_CASE, other)
+    assert views_of(assigned).count() == 1
     assert views_of(other).count() == 0
 
 

@@ -109,7 +109,7 @@ def case_page_for_staff(
 
 # Who sees which events: non-public events (internal notes, routing, assignment, the
 # resident's own replies) only to those who work the case or audit it; roles that may only
-# view (contractors on cases assigned to them) see the public timeline.
+# view (contractors, on the cases sent to them) see the public timeline.
 INTERNAL_VIEWERS = frozenset({Action.ADD_NOTE, Action.VIEW_AUDIT})
 
 

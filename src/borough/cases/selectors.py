@@ -79,17 +79,19 @@ DETAIL_RELATED = (
 
 def cases_visible_to_staff(*, user: Any) -> QuerySet[Case]:
     """Every case `user` may view: all cases of the organisations where they hold a role that
-    grants `view_case`, and the cases assigned to them where that role is limited to assigned
-    cases (contractors). Agrees with `core.permissions.can(user, "view_case", case)`."""
+    grants `view_case`, and where that role is limited to the cases sent to them (contractors)
+    those queued in the teams they hold it in and those assigned to them. Agrees with
+    `core.permissions.can(user, "view_case", case)`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
     whole = for_staff(
         Case.objects.all(), user, roles=roles_for(Action.VIEW_CASE, assigned_only=False)
     )
-    assigned = for_staff(
-        Case.objects.all(), user, roles=roles_for(Action.VIEW_CASE, assigned_only=True)
-    ).filter(assignee=user)
-    return whole | assigned
+    limited = roles_for(Action.VIEW_CASE, assigned_only=True)
+    sent = for_staff(Case.objects.all(), user, roles=limited).filter(
+        Q(assignee=user) | Q(team__in=staff_teams(user, roles=limited))
+    )
+    return whole | sent
 
 
 def case_for_staff(*, user: Any, reference: str, audit: str | None = "case.view") -> Case:

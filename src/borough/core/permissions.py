@@ -3,8 +3,10 @@
 A user's roles come from their staff memberships (`tenancy.staff_roles`) in the case's
 organisation; roles held in another organisation never count. A role grants its actions on
 every case of the organisation, except the roles in `ASSIGNED_ONLY_ROLES` (contractors),
-which grant theirs only on cases assigned to the user. Roles add up: a user who is both a
-contractor and a caseworker in an organisation may do what either may.
+which grant theirs only on the cases sent to them: those queued in a team where the user
+holds that role (the contractor's own team, to which cases are routed and dispatched) and
+those assigned to the user. Roles add up: a user who is both a contractor and a caseworker
+in an organisation may do what either may.
 
 | role          | view | note | public update | status | assign, transfer, close, duplicate | bulk assign | audit |
 | ------------- | ---- | ---- | ------------- | ------ | ---------------------------------- | ----------- | ----- |
@@ -16,8 +18,8 @@ contractor and a caseworker in an organisation may do what either may.
 | administrator | yes  | yes  | yes           | yes    | yes                                | yes         | yes   |
 | auditor       | yes  |      |               |        |                                    |             | yes   |
 
-(a): only on cases assigned to them. "status" moves a case between open statuses (or
-reopens it); closing is `close`.
+(a): only on cases sent to them: queued in a team they are a contractor in, or assigned to
+them. "status" moves a case between open statuses (or reopens it); closing is `close`.
 
 The back office, the API and Open311 handlers ask `can(user, action, case)`; the case
 selectors use `roles_for` to build the same scope as a queryset.
@@ -31,7 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from borough.core.models import Role
-from borough.core.tenancy import staff_organisations, staff_roles
+from borough.core.tenancy import staff_organisations, staff_roles, staff_teams
 
 
 class Action(StrEnum):
@@ -107,7 +109,12 @@ def actions_for(user: Any, case: Any, *, roles: set[str] | None = None) -> froze
         return frozenset()
     if roles is None:
         roles = staff_roles(user, case.organisation)
-    return granted_actions(roles, assigned_to_user=case.assignee_id == user.pk)
+    sent_to_user = case.assignee_id == user.pk
+    if not sent_to_user and roles & ASSIGNED_ONLY_ROLES and case.team_id is not None:
+        sent_to_user = (
+            staff_teams(user, roles=set(ASSIGNED_ONLY_ROLES)).filter(pk=case.team_id).exists()
+        )
+    return granted_actions(roles, assigned_to_user=sent_to_user)
 
 
 def can(user: Any, action: str, case: Any, *, roles: set[str] | None = None) -> bool:
