@@ -292,6 +292,7 @@ def searchable(world, make_case, make_property, make_resident):
         "cottage": make_case(
             world.service,
             uprn=cottage.uprn,
+            answers={"kind": "small", "details": "An old mattress by the gate"},
             reporter_name="Priya Patel",
             reporter_email="priya@example.net",
         ),
@@ -315,6 +316,10 @@ def searchable(world, make_case, make_property, make_resident):
         ("missed bin", ["nowhere"]),
         ("fly-tipping mill", ["cottage"]),
         ("nothing matches this", []),
+        # The resident's own words and choices, as shown (not the questions' ids or labels).
+        ("mattress", ["cottage"]),
+        ("Bags of rubbish", ["flat", "nowhere"]),
+        ("details", []),
     ],
 )
 def test_search(world, make_staff, searchable, text, expected):

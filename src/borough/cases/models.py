@@ -103,6 +103,9 @@ class Case(TenantOwned, TimeStampedModel):
     channel = models.CharField(max_length=20, choices=Channel.choices)
     title = models.CharField(max_length=200, help_text="A one-line summary, built from the answers")
     answers = models.JSONField(default=dict, blank=True)
+    # The answers as a person reads them (choices by their labels), for staff searching by
+    # what the resident wrote: `cases.selectors` searches it. Set with the answers.
+    search_text = models.TextField(blank=True, default="", editable=False)
     form_version = models.PositiveIntegerField()
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

@@ -138,7 +138,8 @@ def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
         return cases.filter(reference=reference)
     if postcode_normalise(text) is not None:
         return cases.filter(property__postcode_key=postcode_key(text))
-    # Each word must appear somewhere: "high west" finds "1 High West Street".
+    # Each word must appear somewhere: "high west" finds "1 High West Street", "mattress"
+    # a report whose description says so.
     for word in text.split()[:8]:
         cases = cases.filter(
             Q(reference__icontains=word)
@@ -152,6 +153,7 @@ def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
             | Q(reporter_email__icontains=word)
             | Q(resident__full_name__icontains=word)
             | Q(resident__email__icontains=word)
+            | Q(search_text__icontains=word)
         )
     return cases
 

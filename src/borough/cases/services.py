@@ -32,6 +32,7 @@ from borough.cases.models import (
     Status,
 )
 from borough.cases.routing import case_route
+from borough.cases.search import answers_search_text
 from borough.cases.sla import due_after_pause, needs_escalation, needs_warning
 from borough.catalogue.forms import FormContext, answers_clean
 from borough.catalogue.models import CaseStatus, FormDefinition, Service, SlaUnit
@@ -257,6 +258,7 @@ def _case_insert(
         channel=sub.channel,
         title=_title(service, prop),
         answers=cleaned,
+        search_text=answers_search_text(form.definition, cleaned),
         form_version=form.version,
         latitude=lat,
         longitude=lon,
