@@ -112,3 +112,65 @@ def test_the_demo_sets_up_bulky_waste_with_paid_bookings(
     assert all(b.status == BookingStatus.CONFIRMED and b.case is not None for b in bookings)
     assert all(b.date > now.date() for b in bookings)
     assert Payment.objects.filter(purpose="waste.bulky", status="success").count() == 12
+
+
+def test_the_demo_sets_up_garden_waste_with_subscriptions_for_generated_residents(
+    district, make_team, make_property, make_resident, settings
+):
+    import time_machine
+
+    from borough.accounts.models import ResidentProfile
+    from borough.payments.models import Payment
+    from borough.waste.models import GardenStatus, GardenSubscription
+
+    settings.PAYMENT_PROVIDER = "test"
+    team = make_team(district, "Waste")
+    crew = make_team(district, "Crews")
+    codes = (
+        "report-missed-bin",
+        "request-container",
+        "apply-assisted-collection",
+        "subscribe-garden-waste",
+    )
+    services = {
+        spec.code: service_create(
+            organisation=district, default_team=team, **spec.service_create_kwargs()
+        )
+        for spec in SERVICES
+        if spec.code in codes
+    }
+    homes = [make_property(paon=str(n)) for n in range(1, 31)]
+    # A generated resident in every home; the key resident in the first.
+    for index, home in enumerate(homes):
+        resident = make_resident(
+            email="resident@example.com" if index == 0 else f"person{index}@example.com"
+        )
+        ResidentProfile.objects.update_or_create(user=resident, defaults={"property": home})
+    now = london(2026, 5, 6, 12, 0)
+    with time_machine.travel(now, tick=False):
+        counts = waste_demo_create(
+            seed=7, now=now, organisation=district, crew_team=crew, services=services, homes=homes
+        )
+    settings_row = WasteSettings.objects.get(organisation=district)
+    assert settings_row.garden_service == services["subscribe-garden-waste"]
+    assert (settings_row.garden_price_pence, settings_row.garden_reduced_price_pence) == (
+        4500,
+        2500,
+    )
+    subscriptions = GardenSubscription.objects.filter(organisation=district)
+    assert subscriptions.count() == counts["garden subscriptions"]
+    assert all(s.status == GardenStatus.ACTIVE and s.year == 2026 for s in subscriptions)
+    # Every home collected for garden waste has this year's subscription, by its occupant.
+    garden_homes = set(
+        PropertyService.objects.filter(organisation=district, stream__kind="garden").values_list(
+            "property_id", flat=True
+        )
+    )
+    assert garden_homes == set(subscriptions.values_list("property_id", flat=True))
+    for subscription in subscriptions.select_related("resident__resident_profile"):
+        assert subscription.resident.email.endswith("@example.com")
+    # A few were made and paid with the test provider, each with its case.
+    paid = subscriptions.exclude(payment_reference="")
+    assert paid.count() == 4
+    assert all(s.case is not None for s in paid)
+    assert Payment.objects.filter(purpose="waste.garden", status="success").count() == 4

@@ -3,7 +3,8 @@
 Streams (rubbish, recycling, food waste, garden waste) and their containers; for each weekday
 a refuse round and a recycling round each every 2 weeks in alternate weeks, a weekly food
 round and a garden round every 2 weeks, crewed by the contractor; every home on a street is
-collected the same day; about a third of homes subscribe to garden waste and a few have
+collected the same day; about a third of homes subscribe to garden waste (with this year's
+subscriptions for the generated residents living there) and a few have
 assisted collections; the bank holiday shifts; and a year of crews' events: each round's day
 recorded as collected, with a few homes' bins not put out, wrongly filled or blocked.
 
@@ -40,11 +41,14 @@ from borough.waste.models import (
     Container,
     ContainerType,
     EventSource,
+    GardenStatus,
+    GardenSubscription,
     Outcome,
     PropertyService,
     Round,
     Stream,
     StreamKind,
+    WasteSettings,
     Weekday,
 )
 from borough.waste.schedule import Pattern, collection_dates
@@ -69,6 +73,7 @@ MISSED_SERVICE = "report-missed-bin"
 CONTAINER_SERVICE = "request-container"
 ASSISTED_SERVICE = "apply-assisted-collection"
 BULKY_SERVICE = "book-bulky-waste"
+GARDEN_SERVICE = "subscribe-garden-waste"
 
 # (code, name, price in pence as an extra item, the bulky form's items answer)
 BULKY_ITEMS = (
@@ -105,6 +110,14 @@ CONTAINER_TYPES = (
     (StreamKind.GARDEN, "garden-bin", "Garden waste bin", "garden_bin", 2500),
 )
 GARDEN_SHARE = 0.33
+# Garden waste: £45 a bin a year from April, £25 a bin from October (the part-year price), up
+# to 3 bins, renewal from 6 weeks before the year ends, a full refund within 14 days.
+GARDEN_PRICE_PENCE = 4500
+GARDEN_REDUCED_PRICE_PENCE = 2500
+GARDEN_MAX_BINS = 3
+# Subscriptions made through the real services and paid with the test provider, for the key
+# residents' homes.
+GARDEN_PAID_SUBSCRIPTIONS = 4
 ASSISTED_SHARE = 0.02
 # Of each home's collections in the last year, the share the crew could not empty.
 EXCEPTIONS = (
@@ -180,6 +193,14 @@ def waste_demo_create(
         bulky_base_price_pence=BULKY_BASE_PENCE,
         bulky_base_items=BULKY_BASE_ITEMS,
         bulky_max_items=BULKY_MAX_ITEMS,
+        garden_service=services.get(GARDEN_SERVICE),
+        garden_price_pence=GARDEN_PRICE_PENCE,
+        garden_reduced_price_pence=GARDEN_REDUCED_PRICE_PENCE,
+        garden_reduced_after_months=6,
+        garden_max_bins=GARDEN_MAX_BINS,
+        garden_year_start_month=4,
+        garden_renewal_days=42,
+        garden_cooling_off_days=14,
     )
     for year in range(today.year - 1, today.year + 2):
         collection_shifts_generate(organisation=organisation, year=year)
@@ -213,12 +234,14 @@ def waste_demo_create(
     containers: list[dict[str, Any]] = []
     # (round, property id) pairs, for the events.
     collected: list[tuple[Round, int]] = []
+    garden_homes: list[Property] = []
     for home in residential:
         weekday = int(home.street_id) % 5 if home.street_id else rng.randrange(5)
         assisted = rng.random() < ASSISTED_SHARE
         kinds = [StreamKind.REFUSE, StreamKind.RECYCLING, StreamKind.FOOD]
         if rng.random() < GARDEN_SHARE:
             kinds.append(StreamKind.GARDEN)
+            garden_homes.append(home)
         for kind in kinds:
             round_ = rounds[(weekday, kind)]
             services_rows.append(
@@ -302,7 +325,11 @@ def waste_demo_create(
         homes=residential,
         week_a=week_a,
     )
+    garden = _garden_demo(
+        rng=rng, now=now, organisation=organisation, garden_homes=garden_homes, homes=residential
+    )
     return {
+        "garden subscriptions": garden,
         "bulky rounds": bulky_rounds,
         "bulky bookings": BulkyBooking.objects.filter(organisation=organisation).count(),
         "waste rounds": len(rounds),
@@ -395,6 +422,123 @@ def _bulky_demo(
     return len(bulky_rounds)
 
 
+def _garden_demo(
+    *,
+    rng: random.Random,
+    now: datetime,
+    organisation: Organisation,
+    garden_homes: Sequence[Property],
+    homes: Sequence[Property],
+) -> int:
+    """This year's garden waste subscriptions: one for each garden waste home where a demo
+    resident lives (bulk-inserted, paid before the demo began, with no payment row or case),
+    and a few for the key residents' homes made and paid through the real services with the
+    test provider (each with its case, so they get the renewal reminder). Generated people
+    only. Returns how many subscriptions there are."""
+    from borough.accounts.models import ResidentProfile
+    from borough.demo.people import KEY_RESIDENTS
+    from borough.waste.selectors import garden_bin_price, garden_year_bounds, garden_year_for
+    from borough.waste.services import (
+        GardenKind,
+        garden_setup,
+        garden_subscription_create,
+        garden_subscription_payment,
+    )
+
+    settings = WasteSettings.objects.get(organisation=organisation)
+    if settings.garden_service_id is None:
+        return 0
+    today = now.astimezone(LONDON).date()
+    year = garden_year_for(settings, today)
+    start, end = garden_year_bounds(settings, year)
+    occupants = dict(
+        ResidentProfile.objects.filter(
+            property_id__in=[home.pk for home in garden_homes],
+            user__email__iendswith="@example.com",
+        ).values_list("property_id", "user_id")
+    )
+    stamp = timezone.now()
+    rows = []
+    for home in garden_homes:
+        resident_id = occupants.get(home.pk)
+        if resident_id is None:
+            continue
+        bins = 2 if rng.random() < 0.1 else 1
+        price = bins * settings.garden_price_pence
+        rows.append(
+            {
+                "organisation_id": organisation.pk,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "property_id": home.pk,
+                "resident_id": resident_id,
+                "case_id": None,
+                "year": year,
+                "starts_on": start,
+                "ends_on": end,
+                "bins": bins,
+                "price_pence": price,
+                "paid_pence": price,
+                "paid_at": datetime.combine(start, datetime.min.time(), LONDON),
+                "status": GardenStatus.ACTIVE.value,
+                "renewal_of_id": None,
+                "payment_reference": "",
+                "idempotency_key": f"demo-garden-{home.pk}-{year}",
+                "reminder_sent_at": None,
+                "cancelled_at": None,
+                "refunded_pence": 0,
+            }
+        )
+    _insert(GardenSubscription, rows)
+
+    residents: dict[User, Property] = {
+        profile.user: profile.property
+        for profile in ResidentProfile.objects.filter(
+            user__email__in=[key.email for key in KEY_RESIDENTS],
+            user__is_active=True,
+            property__isnull=False,
+        ).select_related("user", "property")
+        if profile.property is not None
+    }
+    built_today = abs(timezone.now() - now) < timedelta(days=1)
+    if provider_default() != Provider.TEST or not built_today:
+        return len(rows)
+    # The key residents' homes first, then other homes without garden waste, each
+    # subscribed by a key resident.
+    garden_ids = {home.pk for home in garden_homes}
+    targets = [(user, home) for user, home in residents.items() if home.pk not in garden_ids]
+    others = [home for home in homes if home.pk not in garden_ids]
+    users = list(residents) or list(
+        User.objects.filter(email__in=[key.email for key in KEY_RESIDENTS], is_active=True)
+    )
+    while users and others and len(targets) < GARDEN_PAID_SUBSCRIPTIONS:
+        home = others.pop(rng.randrange(len(others)))
+        targets.append((users[len(targets) % len(users)], home))
+    made = 0
+    with notifications_suppressed():
+        for index, (user, home) in enumerate(targets[:GARDEN_PAID_SUBSCRIPTIONS]):
+            try:
+                garden_setup(home)
+            except WasteError:
+                continue
+            bins = 1 + index % 2
+            subscription = garden_subscription_create(
+                prop=home,
+                resident=user,
+                kind=GardenKind.NEW,
+                bins=bins,
+                price_pence=bins * garden_bin_price(settings, year=year, starts_on=today),
+                idempotency_key=f"demo-garden-paid-{home.pk}-{year}",
+                now=now,
+            )
+            payment = garden_subscription_payment(subscription=subscription)
+            payment_start(payment=payment)
+            card_page_finish(provider_payment_id=payment.provider_payment_id, status="success")
+            payment_refresh(payment=payment, source="demo")
+            made += 1
+    return len(rows) + made
+
+
 def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """Insert many rows with one prepared statement: the ORM's `bulk_create` spends most of
     its time building model instances, which these plain rows do not need."""
@@ -467,5 +611,6 @@ def waste_demo_build(
     return (
         f"Set up {counts['waste rounds']} waste rounds and {counts['bulky rounds']} bulky "
         f"rounds ({counts['bulky bookings']} bookings) for {counts['homes with collections']:,} "
-        f"homes, with {counts['collection events']:,} crew events."
+        f"homes, with {counts['collection events']:,} crew events and "
+        f"{counts['garden subscriptions']:,} garden waste subscriptions."
     )
