@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from borough.core.models import AuditEntry
 from borough.open311.errors import Open311Error
-from borough.open311.models import ApiKey, RateWindow
+from borough.open311.models import ApiKey
 from borough.open311.selectors import apikey_by_key
 from borough.open311.services import apikey_issue, apikey_revoke, apikey_use
 from tests.open311.conftest import BASE, errors_of, pothole_post
@@ -60,8 +60,12 @@ def test_rate_limit_is_a_fixed_window_per_key(county):
         raise AssertionError("the third request in a minute was allowed")
     # The next minute starts afresh.
     apikey_use(api_key=api_key, now=now + timedelta(minutes=1))
-    assert RateWindow.objects.filter(api_key=api_key).count() == 2
-    assert ApiKey.objects.get().use_count == 4
+    used = ApiKey.objects.get()
+    assert used.window_start == (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    assert used.window_count == 1
+    # The refused request counts as a use, not against the window.
+    assert used.use_count == 4
+    assert used.last_used_at == now + timedelta(minutes=1)
 
 
 def test_rate_limited_request_is_429_with_the_error_shape_and_creates_nothing(client, world):

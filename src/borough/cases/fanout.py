@@ -13,7 +13,8 @@ from borough.dispatch.fanout import dispatch_for_event
 from borough.notify.services import notifications_for_event
 
 
-def event_fanout(event: CaseEvent) -> None:
-    """Called by `cases.services` for every event it writes."""
-    notifications_for_event(event)
+def event_fanout(event: CaseEvent, *, new: bool = False) -> None:
+    """Called by `cases.services` for every event it writes (`new`: just written, in this
+    transaction)."""
+    notifications_for_event(event, new=new)
     dispatch_for_event(event)

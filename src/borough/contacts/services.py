@@ -18,7 +18,6 @@ class ContactInvalid(ValueError):
         self.errors = errors
 
 
-@transaction.atomic
 def contact_log(
     *,
     organisation: Organisation,
@@ -35,7 +34,10 @@ def contact_log(
     idempotency_key: str | None = None,
 ) -> Contact:
     """Record one interaction, whether or not it made a case. Logging again with the same
-    `idempotency_key` returns the first contact and writes nothing."""
+    `idempotency_key` returns the first contact and writes nothing.
+
+    One INSERT, in the caller's transaction when there is one; a savepoint only when an
+    idempotency key may clash with the same contact logged at the same moment."""
     if idempotency_key:
         existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -61,6 +63,9 @@ def contact_log(
         at=at or timezone.now(),
         idempotency_key=idempotency_key or None,
     )
+    if not idempotency_key:
+        contact.save()
+        return contact
     try:
         with transaction.atomic():
             contact.save()

@@ -255,9 +255,13 @@ def _context(event: CaseEvent, case: Case, recipient: Recipient) -> dict[str, An
     return context
 
 
-def notifications_for_event(event: CaseEvent) -> list[Notification]:
+def notifications_for_event(event: CaseEvent, *, new: bool = False) -> list[Notification]:
     """Write the outbox rows `event` causes, in the caller's transaction, and send each one
-    once that transaction commits. Returns the rows written (none when suppressed)."""
+    once that transaction commits. Returns the rows written (none when suppressed).
+
+    Fanning an event out again writes nothing twice. `new` says the event was written a
+    moment ago in this transaction, so no row for it can exist yet: each is then one plain
+    INSERT, with no look-up first (its idempotency key is unique all the same)."""
     if _suppressed.get():
         return []
     case = event.case
@@ -271,24 +275,29 @@ def notifications_for_event(event: CaseEvent) -> list[Notification]:
     written: list[Notification] = []
     for recipient in recipients:
         email = email_render(kind=kind, context=_context(event, case, recipient))
-        notification, created = Notification.objects.get_or_create(
-            idempotency_key=f"{event.pk}:{kind}:{recipient.email}",
-            defaults={
-                "organisation": organisation,
-                "case": case,
-                "event": event,
-                "recipient_email": recipient.email,
-                "recipient_user": recipient.user,
-                "kind": kind,
-                "subject": email.subject,
-                "body_text": email.text,
-                "body_html": email.html,
-                "unsubscribe_token": recipient.unsubscribe_token,
-            },
-        )
-        if created:
-            transaction.on_commit(partial(_enqueue, notification.pk), robust=True)
-            written.append(notification)
+        fields = {
+            "organisation": organisation,
+            "case": case,
+            "event": event,
+            "recipient_email": recipient.email,
+            "recipient_user": recipient.user,
+            "kind": kind,
+            "subject": email.subject,
+            "body_text": email.text,
+            "body_html": email.html,
+            "unsubscribe_token": recipient.unsubscribe_token,
+        }
+        key = f"{event.pk}:{kind}:{recipient.email}"
+        if new:
+            notification = Notification.objects.create(idempotency_key=key, **fields)
+        else:
+            notification, created = Notification.objects.get_or_create(
+                idempotency_key=key, defaults=fields
+            )
+            if not created:
+                continue
+        transaction.on_commit(partial(_enqueue, notification.pk), robust=True)
+        written.append(notification)
     return written
 
 

@@ -38,6 +38,11 @@ class ApiKey(TenantOwned, TimeStampedModel):
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
     use_count = models.PositiveBigIntegerField(default=0)
+    # The key's current fixed one-minute rate window: when it started and how many requests
+    # were allowed in it. Kept on the key so that one conditional UPDATE both counts a
+    # request against the limit and records the key's use (`services.apikey_use`).
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["organisation__name", "name", "id"]
@@ -49,24 +54,6 @@ class ApiKey(TenantOwned, TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class RateWindow(models.Model):
-    """How many requests a key made in one fixed minute. Shared by every web process."""
-
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="windows")
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["api_key", "window_start"], name="open311_rate_window_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.api_key_id} {self.window_start:%H:%M} {self.count}"
 
 
 class AnonymousRateWindow(models.Model):

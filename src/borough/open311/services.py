@@ -16,7 +16,8 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case as SqlCase
+from django.db.models import F, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -41,13 +42,12 @@ from borough.open311.models import (
     DEFAULT_RATE_LIMIT,
     AnonymousRateWindow,
     ApiKey,
-    RateWindow,
     ReceivedUpdate,
     ServiceRequest,
 )
 from borough.open311.params import RequestInput, UpdateInput
 from borough.open311.statuses import INCOMING_OPEN
-from borough.places.geo import organisations_at
+from borough.places.geo import organisations_at, point_in_area
 from borough.places.selectors import address_search, property_by_uprn
 
 KEY_PREFIX: Final = "b311_"
@@ -135,57 +135,70 @@ def apikey_revoke(*, api_key: ApiKey, actor: User | None = None) -> ApiKey:
 
 
 def apikey_use(*, api_key: ApiKey, now: datetime | None = None) -> None:
-    """Count one request against the key's fixed one-minute window (a row in the database,
-    so every web process shares it) and note when the key was last used.
+    """Count one request against the key's fixed one-minute window and note when the key was
+    last used, in one conditional UPDATE of the key's row (so every web process shares the
+    window, and no transaction or re-read is needed).
 
-    Raises a 429 Open311Error when the key has used up this minute's requests.
+    The UPDATE matches only while the key may still make a request this minute: a window
+    that has not started this minute begins again at 1, the current one goes up by 1 unless
+    it is full. A request over the limit still counts as a use (`use_count`), not in the
+    window. Raises a 429 Open311Error when the key has used up this minute's requests.
     """
     now = now or timezone.now()
     start = now.replace(second=0, microsecond=0)
-    with transaction.atomic():
-        window, created = RateWindow.objects.get_or_create(
-            api_key=api_key, window_start=start, defaults={"count": 1}
+    # A window that started at `start` or later (another process's clock a little ahead) is
+    # the current one; anything earlier, or none, has ended.
+    current = Q(window_start__gte=start)
+    allowed = (
+        ApiKey.objects.filter(pk=api_key.pk)
+        .filter(~current | Q(window_start__isnull=True) | Q(window_count__lt=F("rate_limit")))
+        .update(
+            window_count=SqlCase(When(current, then=F("window_count") + 1), default=Value(1)),
+            window_start=SqlCase(When(current, then=F("window_start")), default=Value(start)),
+            last_used_at=now,
+            use_count=F("use_count") + 1,
         )
-        if created:
-            RateWindow.objects.filter(
-                api_key=api_key, window_start__lt=start - RATE_WINDOW_KEEP
-            ).delete()
-        else:
-            RateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
-            window.refresh_from_db(fields=["count"])
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now, use_count=F("use_count") + 1)
-    if window.count > api_key.rate_limit:
-        raise Open311Error(
-            429,
-            f"api_key: this key may make {api_key.rate_limit} requests a minute; "
-            "try again in a minute",
-        )
+    )
+    if allowed:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now, use_count=F("use_count") + 1)
+    raise Open311Error(
+        429,
+        f"api_key: this key may make {api_key.rate_limit} requests a minute; try again in a minute",
+    )
 
 
 def anonymous_use(*, client_ip: str | None, now: datetime | None = None) -> None:
     """Count one request made without a key against its address's one-minute window, as
     `apikey_use` does for a key. Raises a 429 Open311Error past the limit
-    (`OPEN311_ANONYMOUS_RATE_LIMIT` a minute)."""
+    (`OPEN311_ANONYMOUS_RATE_LIMIT` a minute).
+
+    Most requests are one conditional UPDATE of the address's current window; the first in
+    a minute makes the window row (and clears away windows older than an hour)."""
     if client_ip is None:
         return
     limit = settings.OPEN311_ANONYMOUS_RATE_LIMIT
     now = now or timezone.now()
     start = now.replace(second=0, microsecond=0)
-    with transaction.atomic():
-        window, created = AnonymousRateWindow.objects.get_or_create(
-            client_ip=client_ip, window_start=start, defaults={"count": 1}
-        )
-        if created:
-            AnonymousRateWindow.objects.filter(window_start__lt=start - RATE_WINDOW_KEEP).delete()
-        else:
-            AnonymousRateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
-            window.refresh_from_db(fields=["count"])
-    if window.count > limit:
-        raise Open311Error(
-            429,
-            f"Without an API key, {limit} requests a minute may be made; try again in a "
-            "minute, or ask the council for a key",
-        )
+    windows = AnonymousRateWindow.objects.filter(
+        client_ip=client_ip, window_start=start, count__lt=limit
+    )
+    if windows.update(count=F("count") + 1):
+        return
+    window, created = AnonymousRateWindow.objects.get_or_create(
+        client_ip=client_ip, window_start=start, defaults={"count": 1}
+    )
+    if created:
+        AnonymousRateWindow.objects.filter(window_start__lt=start - RATE_WINDOW_KEEP).delete()
+        if limit >= 1:
+            return
+    elif windows.filter(pk=window.pk).update(count=F("count") + 1):
+        return  # another request made this minute's window a moment ago
+    raise Open311Error(
+        429,
+        f"Without an API key, {limit} requests a minute may be made; try again in a "
+        "minute, or ask the council for a key",
+    )
 
 
 # -- Requests ------------------------------------------------------------------------------
@@ -263,8 +276,10 @@ def _idempotency_key(api_key: ApiKey, references: dict[str, str], header: str | 
 
 
 def _service_for_post(code: str, jurisdiction: Organisation | None) -> Service:
+    """The service a POST names, with its organisation and default team (and that team's
+    organisation) loaded in the same query: routing and the case need them."""
     services = Service.objects.filter(code=code, organisation__is_active=True).select_related(
-        "organisation"
+        "organisation", "default_team__organisation"
     )
     if jurisdiction is not None:
         services = services.filter(organisation=jurisdiction)
@@ -277,6 +292,15 @@ def _service_for_post(code: str, jurisdiction: Organisation | None) -> Service:
             "Open311; use the council's website"
         )
     return service
+
+
+def _inside_a_council(service: Service, latitude: float, longitude: float) -> bool:
+    """Whether the point is in the area of any active organisation here. The service's own
+    organisation is asked first, from the geometry cache, which answers most requests
+    without a query."""
+    return point_in_area(service.organisation, latitude, longitude) or bool(
+        organisations_at(latitude, longitude)
+    )
 
 
 def request_create(
@@ -362,7 +386,11 @@ def request_create(
                 "address_string: the address could not be matched to one property; "
                 "send lat and long, or address_id"
             )
-    if latitude is not None and longitude is not None and not organisations_at(latitude, longitude):
+    if (
+        latitude is not None
+        and longitude is not None
+        and not _inside_a_council(service, latitude, longitude)
+    ):
         problems.append("lat, long: this location is outside the area of every council here")
     if problems:
         raise bad_request(*problems)
@@ -380,21 +408,19 @@ def request_create(
         uprn=uprn,
         idempotency_key=_idempotency_key(api_key, references, idempotency_header),
         external_references=references,
+        form=form,
     )
     try:
         with transaction.atomic():
-            existing = (
-                Case.objects.filter(idempotency_key=submission.idempotency_key).exists()
-                if submission.idempotency_key
-                else False
-            )
             case = case_create(submission=submission)
             if case.organisation_id != api_key.organisation_id:
                 raise forbidden(
                     f"service_code: this request would go to {case.organisation.name}, and "
                     f"this API key is for {api_key.organisation.name}"
                 )
-            if existing:
+            if submission.idempotency_key:
+                # Sent before (the report's own id, or the same Idempotency-Key):
+                # `case_create` gave back the first case; answer with its record.
                 record = ServiceRequest.objects.filter(case=case).first()
                 if record is not None:
                     return RequestCreated(case=case, record=record, created=False)
