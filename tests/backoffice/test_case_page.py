@@ -585,6 +585,49 @@ def test_a_missing_version_is_treated_as_stale(world, make_case, make_staff, sig
     assert case.events.count() == 2
 
 
+REPEATED = "You changed this case a moment ago and that change was saved"
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "kind", "refused", "message"),
+    [
+        ("notes", {"note-body": "Spoke to the crew"}, EventKind.INTERNAL_NOTE, 409, REPEATED),
+        ("updates", {"update-body": "On our way"}, EventKind.PUBLIC_UPDATE, 409, REPEATED),
+        (
+            "close",
+            {"close-status": "fixed", "close-resolution": "Cleared"},
+            EventKind.CLOSED,
+            400,
+            "This case is already closed",
+        ),
+    ],
+)
+def test_the_same_form_sent_twice_acts_once_and_says_so(
+    world, make_case, make_staff, signed_in, path, data, kind, refused, message
+):
+    officer = make_staff(world.team)
+    case = make_case(world.service)
+    client = signed_in(officer)
+    prefix = next(iter(data)).split("-")[0]
+    sent = {**data, f"{prefix}-version": case.version}
+
+    first = post(client, case, path, sent)
+    again = post(client, case, path, sent)
+
+    assert first.status_code == 302
+    assert again.status_code == refused
+    html = again.content.decode()
+    assert message in html and STALE not in html
+    assert case.events.filter(kind=kind).count() == 1
+    if path == "close":
+        return
+    # Someone else's change in between is still blamed on someone else.
+    case.refresh_from_db()
+    case_note_add(case=case, actor=world.colleague, body="Checked")
+    late = post(client, case, path, {**data, f"{prefix}-version": case.version})
+    assert late.status_code == 409 and STALE in late.content.decode()
+
+
 # -- Attachments and the audit trail ---------------------------------------------------------
 
 

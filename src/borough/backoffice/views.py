@@ -9,6 +9,7 @@ edit is refused, and ends in a redirect back to the case (POST/redirect/GET).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -435,7 +437,7 @@ def _case_action(
         try:
             message, target = perform(case, form, user)
         except CaseStale as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, _stale_message(case, user, exc.message))
             status, outcome = 409, AuditOutcome.STALE
         except CaseInvalid as exc:
             add_service_errors(form, exc.errors)
@@ -455,6 +457,28 @@ def _case_action(
         status, outcome = 409, AuditOutcome.STALE
     audit_case_action(actor=user, case=case, action=audit, outcome=outcome)
     return _case_page(request, case, bound=form, status=status)
+
+
+# A change to a case by the same person this long before a refused (stale) one is taken to be
+# their own first click or send of the same form.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+def _stale_message(case: Case, user: User, message: str) -> str:
+    """Why an action was refused as stale. When the latest change to the case was the user's
+    own a moment ago (a second click, or the form sent again after going back), say so rather
+    than blame someone else: the first one was saved and nothing was done twice."""
+    latest = case.events.order_by("-id").only("actor_id", "at").first()
+    if (
+        latest is not None
+        and latest.actor_id == user.pk
+        and latest.at >= timezone.now() - REPEAT_WINDOW
+    ):
+        return _(
+            "You changed this case a moment ago and that change was saved. This form was sent "
+            "again, so nothing more was changed. Check the case's history before trying again."
+        )
+    return message
 
 
 def _name(user: User) -> str:
