@@ -537,3 +537,20 @@ def test_a_refund_the_provider_refuses_cancels_nothing(garden, make_resident, mo
     subscription.refresh_from_db()
     assert subscription.status == GardenStatus.ACTIVE
     assert garden_bins_at(garden) == 2
+
+
+def test_a_payment_confirmed_after_midnight_still_makes_the_subscription(
+    garden, make_resident, _travel
+):
+    _travel.move_to(london(2026, 5, 6, 23, 50))
+    subscription = subscribe(garden, make_resident())
+    payment = garden_subscription_payment(subscription=subscription)
+    payment_start(payment=payment)
+    card_page_finish(provider_payment_id=payment.provider_payment_id, status="success")
+    # The resident closed the browser; the reconciler confirms it the next day.
+    _travel.move_to(london(2026, 5, 7, 0, 10))
+    assert payment_reconcile().finished == [payment.reference]
+    subscription.refresh_from_db()
+    assert subscription.status == GardenStatus.ACTIVE
+    assert subscription.case is not None
+    assert subscription.case.answers["start_date"] == "2026-05-07"

@@ -1828,10 +1828,12 @@ def _garden_answers(setup: GardenSetup, subscription: GardenSubscription) -> dic
     has_bin = Container.objects.filter(
         property=subscription.property, container_type__stream=setup.stream, quantity__gt=0
     ).exists()
+    # A payment confirmed after midnight (by the reconciler, say) starts the day it is.
+    start = max(subscription.starts_on, local_now().date())
     return {
         mapping["bins"]: subscription.bins,
         mapping["has_bin"]: has_bin,
-        mapping["start"]: subscription.starts_on.isoformat(),
+        mapping["start"]: start.isoformat(),
     }
 
 
@@ -2019,7 +2021,7 @@ def garden_subscription_cancel(
             try:
                 payment_refund(
                     payment=payment,
-                    amount_pence=min(refund, refund_available(payment)) or refund,
+                    amount_pence=refund,
                     idempotency_key=f"garden-{locked.pk}-cancel",
                     actor=None,
                     reason=_("Garden waste subscription %(id)s cancelled") % {"id": locked.pk},
