@@ -28,7 +28,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "status", "channel"]
     search_fields = ["reference"]
     list_select_related = ["service", "organisation", "team"]
-    FIELDS = [
+    FIELDS = (
         "reference",
         "back_office",
         "organisation",
@@ -46,7 +46,7 @@ class CaseAdmin(admin.ModelAdmin):
         "updated_at",
         "closed_at",
         "version",
-    ]
+    )
     fields = FIELDS
     readonly_fields = FIELDS
 
