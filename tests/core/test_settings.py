@@ -56,6 +56,33 @@ def test_production_starts_with_a_strong_key_and_hosts(tmp_path):
     assert "started" in result.stdout
 
 
+def _two_factor(env_overrides) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "STAFF_TWO_FACTOR"}
+    env.update(env_overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", "from borough import settings; print(settings.STAFF_TWO_FACTOR)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_staff_two_factor_is_on_in_production_unless_turned_off(tmp_path):
+    production = {
+        "BOROUGH_ENV": "production",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "council.example",
+        "BOROUGH_VAR_DIR": str(tmp_path),
+    }
+    assert _two_factor(production) == "True"
+    assert _two_factor({**production, "STAFF_TWO_FACTOR": "false"}) == "False"
+    assert _two_factor({"BOROUGH_ENV": "development", "BOROUGH_VAR_DIR": str(tmp_path)}) == "False"
+    assert _two_factor({"BOROUGH_ENV": "development", "STAFF_TWO_FACTOR": "true"}) == "True"
+
+
 def test_database_url_switches_to_postgresql():
     env = {"DATABASE_URL": "postgres://user:pw@db.internal:5432/borough"}
     result = subprocess.run(
