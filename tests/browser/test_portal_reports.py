@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from borough.cases.models import Case, CaseFollower
@@ -25,6 +26,14 @@ from tests.browser.conftest import assert_accessible
 from tests.browser.test_portal_journeys import FLY_TIPPING_FORM, _shot
 from tests.conftest import DORCHESTER
 from tests.portal.conftest import png_bytes
+
+
+def _follow_link(email: str) -> str:
+    """The link in the last "Confirm you want updates" email to `email`."""
+    (message,) = [m for m in mail.outbox if m.to == [email]][-1:]
+    match = re.search(r"https?://[^/\s]+(/follow/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
 
 
 def _visit(page: Any, name: str) -> None:
@@ -158,8 +167,15 @@ def test_a_resident_reports_fly_tipping_with_a_photo_and_a_pin(
     page.get_by_role("link", name="Report fly-tipping").click()
     page.get_by_label("Email address").fill("neighbour@example.com")
     page.get_by_role("button", name="Get updates").click()
-    expect(page.get_by_text("We’ll email you when this report is updated").first).to_be_visible()
-    _visit(page, "r07-report-followed")
+    # Not signed in: the address's owner confirms by email first.
+    expect(page.get_by_text("Check your email").first).to_be_visible()
+    _visit(page, "r07-report-check-email")
+    assert not CaseFollower.objects.exists()
+    page.goto(live_server.url + _follow_link("neighbour@example.com"))
+    _visit(page, "r08-follow-confirm")
+    page.get_by_role("button", name="Get updates").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("You’re now following")
+    _visit(page, "r09-report-followed")
     assert CaseFollower.objects.get().email == "neighbour@example.com"
 
 
@@ -216,10 +232,14 @@ def test_a_resident_joins_an_existing_pothole_report(
     page.get_by_label("Email address").fill("second@example.com")
     page.get_by_role("button", name="Get updates").click()
 
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    _visit(page, "p04-check-email")
+    page.goto(live_server.url + _follow_link("second@example.com"))
+    page.get_by_role("button", name="Get updates").click()
     assert page.get_by_role("heading", level=1).inner_text() == (
         f"You’re now following report {original.reference}"
     )
-    _visit(page, "p04-following")
+    _visit(page, "p05-following")
     assert Case.objects.count() == 1
     follower = CaseFollower.objects.get()
     assert (follower.case, follower.email) == (original, "second@example.com")

@@ -154,7 +154,14 @@ def test_a_public_update_emails_the_reporter_and_each_follower_exactly_once(
 
     reporter = emails["rita@example.com"]
     assert f"There's an update on your report {case.reference}" in plain(reporter.body)
-    assert "List-Unsubscribe" not in reporter.extra_headers
+    # Update emails to the reporter carry a one-click unsubscribe link too (RFC 8058), with
+    # a token of their own: the acknowledgement is a receipt, and has none.
+    token = services.reporter_unsubscribe_token(case=case, email="rita@example.com")
+    url = f"http://127.0.0.1:8000/unsubscribe/{token}/"
+    assert reporter.extra_headers["List-Unsubscribe"] == f"<{url}>"
+    assert reporter.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Stop getting emails about {case.reference}: {url}" in reporter.body
+    assert url in reporter.alternatives[0][0]
 
     for follower, address in ((alice, "alice@example.com"), (bob, "bob@example.org")):
         email = emails[address]

@@ -127,3 +127,64 @@ def test_other_pages_still_need_a_csrf_token(world, csrf_client):
     # The exemption is for this view only.
     response = csrf_client.post("/staff/sign-in/", {"email": "a@example.com", "password": "x"})
     assert response.status_code == 403
+
+
+def test_a_reporter_unsubscribes_in_one_click_from_an_update_email(
+    world, report, csrf_client, committed, mailoutbox
+):
+    from borough.notify.models import Notification, NotificationStatus, ReporterOptOut
+    from borough.notify.services import reporter_unsubscribe_token
+
+    case = report()
+    case_follow(case=case, email="alice@example.com")
+    with committed():
+        case_public_update(case=case, actor=world.officer, body="We will clear it on Tuesday.")
+    token = reporter_unsubscribe_token(case=case, email="rita@example.com")
+    (ritas,) = [m for m in mailoutbox if m.to == ["rita@example.com"]]
+    assert ritas.extra_headers["List-Unsubscribe"] == (
+        f"<http://127.0.0.1:8000/unsubscribe/{token}/>"
+    )
+    url = f"/unsubscribe/{token}/"
+    # GET asks and changes nothing.
+    assert f"Stop getting updates about {case.reference}?" in words(csrf_client.get(url))
+    assert not ReporterOptOut.objects.exists()
+    # A mail client's one-click POST, with no CSRF token.
+    response = csrf_client.post(url, data="List-Unsubscribe=One-Click", content_type=FORM)
+    assert response.status_code == 200
+    assert f"You will not get any more emails about {case.reference}" in words(response)
+    assert ReporterOptOut.objects.get().email == "rita@example.com"
+    csrf_client.post(url, data="List-Unsubscribe=One-Click", content_type=FORM)
+    assert ReporterOptOut.objects.count() == 1
+
+    # An update written before they unsubscribed, not sent yet, is never sent to them.
+    pending = Notification.objects.filter(recipient_email="rita@example.com").first()
+    Notification.objects.filter(pk=pending.pk).update(status=NotificationStatus.PENDING)
+    mailoutbox.clear()
+    with committed():
+        case_public_update(case=case, actor=world.officer, body="Cleared.")
+    # The follower still hears; the reporter does not.
+    assert [m.to for m in mailoutbox] == [["alice@example.com"]]
+    from borough.notify.services import notification_deliver
+
+    assert notification_deliver(notification_id=pending.pk) == "cancelled"
+    # Another case of theirs still emails them.
+    mailoutbox.clear()
+    other = report()
+    with committed():
+        case_public_update(case=other, actor=world.officer, body="On its way.")
+    assert [m.to for m in mailoutbox] == [["rita@example.com"]]
+
+
+def test_a_made_up_reporter_token_changes_nothing(world, report, csrf_client, committed):
+    from borough.notify.models import ReporterOptOut
+
+    case = report()
+    with committed():
+        case_public_update(case=case, actor=world.officer, body="Cleared.")
+    response = csrf_client.post(
+        "/unsubscribe/r.0000000000000000000000000000000000000000/",
+        data="List-Unsubscribe=One-Click",
+        content_type=FORM,
+    )
+    assert response.status_code == 200
+    assert not ReporterOptOut.objects.exists()

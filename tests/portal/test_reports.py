@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from borough.cases.models import Case, CaseFollower, Status
@@ -372,24 +373,100 @@ def test_a_public_photo_of_a_private_case_or_another_case_is_not_found(client, p
 # -- Getting updates ------------------------------------------------------------------------------
 
 
-def test_following_a_report_by_email(client, potholes, make_case):
+def _link(message: Any) -> str:
+    match = re.search(r"https?://[^/\s]+(/follow/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_following_a_report_by_email_starts_only_once_the_emailed_link_is_used(
+    client, potholes, make_case, mailoutbox, django_capture_on_commit_callbacks
+):
     case = make_case(potholes, 0)
-    response = client.post(f"/reports/{case.reference}/", {"email": " Neighbour@Example.com "})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/reports/{case.reference}/", {"email": " Neighbour@Example.com "})
     assert response.status_code == 302
     assert response["Location"] == f"/reports/{case.reference}/#updates"
-    follower = CaseFollower.objects.get()
-    assert (follower.case, follower.email, follower.user) == (case, "neighbour@example.com", None)
-
+    # Nobody follows yet: whoever typed the address may not own it.
+    assert not CaseFollower.objects.exists()
+    (message,) = [m for m in mailoutbox if m.to == ["neighbour@example.com"]]
+    assert message.subject == f"Confirm you want updates about report {case.reference}"
     html = squash(client.get(f"/reports/{case.reference}/"))
-    assert "We’ll email you when this report is updated</p>" in html
-    assert "govuk-notification-banner--success" in html
+    assert "Check your email</p>" in html
+    assert "We’ll email you when this report is updated</p>" not in html
     # Shown once.
     assert "govuk-notification-banner" not in squash(client.get(f"/reports/{case.reference}/"))
 
-    # Following again keeps one follower, and logs no contact.
-    client.post(f"/reports/{case.reference}/", {"email": "neighbour@example.com"})
+    # Opening the link (as a mail scanner would) follows nothing: it asks.
+    link = _link(message)
+    page = client.get(link)
+    assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
+    assert "Get updates about this report</h1>" in squash(page)
+    assert not CaseFollower.objects.exists()
+    # The button does.
+    html = squash(client.post(link))
+    assert f"You’re now following report {case.reference}</h1>" in html
+    follower = CaseFollower.objects.get()
+    assert (follower.case, follower.email, follower.user) == (case, "neighbour@example.com", None)
+    # Again keeps one follower, and logs no contact.
+    client.post(link)
     assert CaseFollower.objects.count() == 1
     assert Contact.objects.filter(case=case).count() == 1  # the one made with the case
+
+
+def test_a_follow_link_that_is_changed_or_too_old_follows_nothing(
+    client, potholes, make_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    case = make_case(potholes, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reports/{case.reference}/", {"email": "neighbour@example.com"})
+    link = _link(mailoutbox[-1])
+    broken = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
+    for address in (broken, "/follow/not-a-token/"):
+        response = client.post(address)
+        assert response.status_code == 404
+        assert "This link has expired</h1>" in squash(response)
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
+        assert client.post(link).status_code == 404
+    # A report no longer public cannot be followed by its old link.
+    Case.objects.filter(pk=case.pk).update(is_public=False)
+    assert client.post(link).status_code == 404
+    assert not CaseFollower.objects.exists()
+
+
+def test_follow_emails_are_limited_per_address_and_per_ip(
+    client, potholes, make_case, mailoutbox, django_capture_on_commit_callbacks
+):
+    from borough.accounts.models import EmailSend
+
+    case = make_case(potholes, 0)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            response = client.post(f"/reports/{case.reference}/", {"email": "victim@example.com"})
+            assert response.status_code == 302  # the page says the same either way
+    assert len(mailoutbox) == 3
+    assert EmailSend.objects.filter(kind="follow", email="victim@example.com").count() == 5
+    assert EmailSend.objects.filter(kind="follow", sent=False).count() == 2
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(20):
+            client.post(
+                f"/reports/{case.reference}/",
+                {"email": f"person{n}@example.com"},
+                REMOTE_ADDR="198.51.100.7",
+            )
+    # 20 an hour from one IP address, counting the ones before (from 127.0.0.1: others).
+    assert len(mailoutbox) == 20
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/reports/{case.reference}/",
+            {"email": "one-more@example.com"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    assert len(mailoutbox) == 20
+    assert not CaseFollower.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -417,8 +494,20 @@ def test_a_signed_in_resident_has_their_email_address_filled_in(
     client.force_login(resident)
     html = squash(client.get(f"/reports/{case.reference}/"))
     assert 'id="email" name="email" type="email" value="alex@example.com"' in html
+    # Not confirmed yet: like anyone else, they confirm by email first.
+    client.post(f"/reports/{case.reference}/", {"email": "alex@example.com"})
+    assert not CaseFollower.objects.exists()
+    resident.email_verified_at = timezone.now()
+    resident.save()
+    # Confirmed: their own address follows at once...
     client.post(f"/reports/{case.reference}/", {"email": "alex@example.com"})
     assert CaseFollower.objects.get().user == resident
+    assert "We’ll email you when this report is updated</p>" in squash(
+        client.get(f"/reports/{case.reference}/")
+    )
+    # ...but another address still needs its owner to confirm.
+    client.post(f"/reports/{case.reference}/", {"email": "someone-else@example.com"})
+    assert CaseFollower.objects.count() == 1
 
 
 def test_the_follow_form_is_protected_against_cross_site_posts(potholes, make_case):

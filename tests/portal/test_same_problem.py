@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from borough.cases.models import Case, CaseFollower
 from borough.cases.services import Submission, attachment_add, case_close, case_create
@@ -173,7 +174,9 @@ def test_a_new_location_asks_again(client, potholes, home, make_property):
     assert response["Location"] == url(potholes, "same-problem")
 
 
-def test_choosing_a_report_follows_it_and_makes_no_case(client, potholes, home):
+def test_choosing_a_report_follows_it_and_makes_no_case(
+    client, potholes, home, mailoutbox, django_capture_on_commit_callbacks
+):
     case = existing(potholes, 20)
     contacts_before = Contact.objects.count()
     give_location(client, potholes, home)
@@ -190,15 +193,21 @@ def test_choosing_a_report_follows_it_and_makes_no_case(client, potholes, home):
     ]
     assert not CaseFollower.objects.exists()
 
-    response = client.post(
-        "/service/report-pothole/get-updates/",
-        {"email": "Second@Example.com", "reference": case.reference},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/service/report-pothole/get-updates/",
+            {"email": "Second@Example.com", "reference": case.reference},
+        )
     assert response["Location"] == f"/service/report-pothole/following/{case.reference}/"
     html = squash(client.get(response["Location"]))
-    assert (
-        f'<h1 class="govuk-panel__title">You’re now following report {case.reference}</h1>' in html
-    )
+    # Not signed in: the address's owner confirms by email before any updates go to it.
+    assert "Check your email</h1>" in html
+    assert f"confirm you want updates about report {case.reference}" in html
+    assert not CaseFollower.objects.exists()
+    (message,) = [m for m in mailoutbox if m.to == ["second@example.com"]]
+    link = re.search(r"https?://[^/\s]+(/follow/\S+/)", message.body).group(1)
+    html = squash(client.post(link))
+    assert f"You’re now following report {case.reference}</h1>" in html
 
     assert Case.objects.count() == 1
     follower = CaseFollower.objects.get()
@@ -232,14 +241,18 @@ def test_a_signed_in_resident_has_their_email_address_filled_in(
 ):
     case = existing(potholes, 0)
     resident = make_resident(email="alex@example.com")
+    resident.email_verified_at = timezone.now()
+    resident.save()
     client.force_login(resident)
     give_location(client, potholes, home)
     post_page(client, potholes, "same-problem", {"same": case.reference})
     html = squash(client.get("/service/report-pothole/get-updates/"))
     assert 'id="email" name="email" type="email" value="alex@example.com"' in html
-    client.post("/service/report-pothole/get-updates/", {"email": "alex@example.com"})
+    response = client.post("/service/report-pothole/get-updates/", {"email": "alex@example.com"})
+    # Their own confirmed address: following starts at once.
     follower = CaseFollower.objects.get()
     assert (follower.email, follower.user) == ("alex@example.com", resident)
+    assert "You’re now following report" in squash(client.get(response["Location"]))
     assert Contact.objects.filter(outcome="case_updated").get().resident == resident
 
 

@@ -141,11 +141,12 @@ class EmailSendKind(models.TextChoices):
     CONFIRM = "confirm", "Confirm your email address"
     ACCOUNT_EXISTS = "account_exists", "You already have an account"
     PASSWORD_RESET = "password_reset", "Reset your password"
+    FOLLOW = "follow", "Confirm you want updates about a report"
 
 
 class EmailSend(models.Model):
     """One email a resident's action asked for: a confirmation link, an "account exists"
-    notice or a password reset link.
+    notice, a password reset link or a link to confirm following a report.
 
     `accounts.signin.email_send_claim` writes one row per request and reads them to limit
     how many such emails go to one address, and are asked for from one IP address, each

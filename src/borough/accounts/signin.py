@@ -190,6 +190,7 @@ _EMAIL_SEND_GROUPS = {
     EmailSendKind.CONFIRM: (EmailSendKind.CONFIRM, EmailSendKind.ACCOUNT_EXISTS),
     EmailSendKind.ACCOUNT_EXISTS: (EmailSendKind.CONFIRM, EmailSendKind.ACCOUNT_EXISTS),
     EmailSendKind.PASSWORD_RESET: (EmailSendKind.PASSWORD_RESET,),
+    EmailSendKind.FOLLOW: (EmailSendKind.FOLLOW,),
 }
 
 

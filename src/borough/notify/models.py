@@ -74,3 +74,23 @@ class Notification(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_email} ({self.status})"
+
+
+class ReporterOptOut(models.Model):
+    """A reporter who used the unsubscribe link in an update email about their own case: no
+    more update emails about that case go to that address. (Followers unsubscribe by their
+    `CaseFollower` row going; a reporter has no such row.)"""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    # The token of the link they used (`notify.services.reporter_unsubscribe_token`).
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "email"], name="reporter_opt_out_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} stopped updates on {self.case_id}"

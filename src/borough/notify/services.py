@@ -33,14 +33,20 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from borough.accounts.models import User
+from borough.accounts.models import ContactPreference, ResidentProfile, User
 from borough.cases.models import Case, CaseEvent, CaseFollower, EventKind, Status
 from borough.core import timetext
 from borough.core.links import site_url
 from borough.core.models import Organisation
 from borough.notify.emails import email_render
-from borough.notify.models import Notification, NotificationKind, NotificationStatus
+from borough.notify.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+    ReporterOptOut,
+)
 from borough.portal import display
 
 logger = logging.getLogger(__name__)
@@ -125,11 +131,50 @@ def from_address(organisation: Organisation) -> str:
 # -- Writing the outbox -----------------------------------------------------------------
 
 
+# Reporters' unsubscribe tokens start with this; a follower's (`secrets.token_urlsafe`)
+# never holds a dot.
+REPORTER_LINK_PREFIX = "r."
+
+
+def reporter_unsubscribe_token(*, case: Case, email: str) -> str:
+    """The unsubscribe token in the update emails to a case's reporter at `email`: made from
+    the case and the address with the SECRET_KEY, so nothing is stored until it is used."""
+    digest = salted_hmac(
+        "borough.notify.reporter-unsubscribe", f"{case.pk}:{email}", algorithm="sha256"
+    ).hexdigest()
+    return REPORTER_LINK_PREFIX + digest[:40]
+
+
+def _unsubscribed(token: str) -> bool:
+    """Whether the holder of this unsubscribe token has unsubscribed."""
+    if token.startswith(REPORTER_LINK_PREFIX):
+        return ReporterOptOut.objects.filter(token=token).exists()
+    return not CaseFollower.objects.filter(token=token).exists()
+
+
+def reporter_wants_update_emails(case: Case, email: str) -> bool:
+    """Whether the reporter at `email` should be emailed the case's updates: not once they
+    used the unsubscribe link, nor when the resident whose case it is asked to be contacted
+    another way (their profile's contact preference: phone, text message or post). Staff see
+    that preference on the case page and contact them that way."""
+    if ReporterOptOut.objects.filter(case=case, email=email).exists():
+        return False
+    if case.resident_id is not None:
+        preference = (
+            ResidentProfile.objects.filter(user_id=case.resident_id)
+            .values_list("contact_preference", flat=True)
+            .first()
+        )
+        if preference is not None and preference != ContactPreference.EMAIL:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Recipient:
     email: str
     user: User | None = None
-    # Set for followers: their emails carry the one-click unsubscribe link.
+    # Set for followers, and for reporters on update emails: the one-click unsubscribe link.
     unsubscribe_token: str = ""
     # Who they are to the case: "reporter", "follower" or "staff" (chooses the wording).
     role: str = "reporter"
@@ -144,11 +189,17 @@ def _reporter(case: Case) -> Recipient | None:
 
 
 def _reporter_and_followers(case: Case) -> list[Recipient]:
-    """The reporter and every follower, one entry per address (the reporter's wording wins)."""
+    """The reporter (unless they stopped these emails) and every follower, one entry per
+    address (the reporter's wording wins)."""
     recipients: dict[str, Recipient] = {}
     reporter = _reporter(case)
-    if reporter is not None:
-        recipients[reporter.email] = reporter
+    if reporter is not None and reporter_wants_update_emails(case, reporter.email):
+        recipients[reporter.email] = Recipient(
+            email=reporter.email,
+            user=reporter.user,
+            unsubscribe_token=reporter_unsubscribe_token(case=case, email=reporter.email),
+            role="reporter",
+        )
     for follower in CaseFollower.objects.filter(case=case).select_related("user").order_by("pk"):
         email = follower.email.strip().lower()
         if email and email not in recipients:
@@ -402,9 +453,9 @@ def notification_claim(
         if (
             notification.unsubscribe_token
             and notification.status in CLAIMABLE
-            and not CaseFollower.objects.filter(token=notification.unsubscribe_token).exists()
+            and _unsubscribed(notification.unsubscribe_token)
         ):
-            # The follower unsubscribed before the email went.
+            # The follower (or reporter) unsubscribed before the email went.
             Notification.objects.filter(pk=notification.pk, status__in=CLAIMABLE).update(
                 status=NotificationStatus.CANCELLED
             )
@@ -550,3 +601,24 @@ def notification_retry(*, notification: Notification) -> bool:
     locked.save(update_fields=["status"])
     transaction.on_commit(partial(_enqueue, locked.pk), robust=True)
     return True
+
+
+@transaction.atomic
+def reporter_unsubscribe(*, token: str) -> ReporterOptOut | None:
+    """One-click unsubscribe from an update email to a case's reporter: no more update emails
+    about that case go to that address. The token alone identifies the case and the address
+    (from the emails sent with it). Safe to repeat; None for a token no email carried."""
+    if not token.startswith(REPORTER_LINK_PREFIX):
+        return None
+    notification = (
+        Notification.objects.filter(unsubscribe_token=token, case__isnull=False)
+        .exclude(recipient_email="")
+        .select_related("case")
+        .first()
+    )
+    if notification is None or notification.case is None:
+        return None
+    opt_out, _ = ReporterOptOut.objects.get_or_create(
+        case=notification.case, email=notification.recipient_email, defaults={"token": token}
+    )
+    return opt_out

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from borough.accounts.signin import request_ip
 from borough.cases.images import attachment_file
 from borough.cases.selectors import (
     public_case,
@@ -26,7 +27,7 @@ from borough.cases.selectors import (
     public_cases_near,
     public_photo,
 )
-from borough.cases.services import CaseInvalid, case_follow
+from borough.cases.services import CaseInvalid
 from borough.catalogue.forms import answer_clean
 from borough.catalogue.models import Service
 from borough.places.models import Property
@@ -45,12 +46,20 @@ from borough.portal.public import (
     report_cards,
 )
 from borough.portal.selectors import map_areas
+from borough.portal.services import (
+    FollowOutcome,
+    follow_confirm,
+    follow_token_read,
+    web_follow_request,
+)
 
 # How many reports the list and the map show at most.
 REPORTS_LIMIT: Final = 50
 MAP_REPORTS_LIMIT: Final = 200
 # The session remembers which reports this browser just followed, for the success banner.
 FOLLOWED_KEY: Final = "portal.followed"
+# And which reports it asked to follow by an address that must confirm first.
+FOLLOW_ASKED_KEY: Final = "portal.follow_asked"
 
 EMAIL_QUESTION: Final = {
     "id": "email",
@@ -138,6 +147,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
 # -- One report --------------------------------------------------------------------------------
 
 
+def _session_list(request: HttpRequest, key: str) -> list[str]:
+    items = request.session.get(key)
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
+def _session_list_add(request: HttpRequest, key: str, reference: str) -> None:
+    request.session[key] = [*_session_list(request, key), reference][-20:]
+
+
+def _session_list_pop(request: HttpRequest, key: str, reference: str) -> bool:
+    """Whether `reference` is in the session's list (on a GET, taking it out)."""
+    items = _session_list(request, key)
+    if reference not in items:
+        return False
+    if request.method == "GET":
+        request.session[key] = [item for item in items if item != reference]
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, reference: str) -> HttpResponse:
     case = public_case(reference=reference)
@@ -152,20 +180,18 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
         error = error_or_none or ""
         if not error:
             try:
-                case_follow(case=case, email=str(cleaned), user=user)
+                outcome = web_follow_request(
+                    case=case, email=str(cleaned), user=user, ip=request_ip(request)
+                )
             except CaseInvalid as refused:
                 error = refused.errors.get("email", refused.message)
             else:
-                followed = request.session.get(FOLLOWED_KEY)
-                followed = [str(item) for item in followed] if isinstance(followed, list) else []
-                request.session[FOLLOWED_KEY] = [*followed, case.reference][-20:]
+                key = FOLLOWED_KEY if outcome == FollowOutcome.FOLLOWING else FOLLOW_ASKED_KEY
+                _session_list_add(request, key, case.reference)
                 return redirect(reverse("portal:report", args=[case.reference]) + "#updates")
-    followed = request.session.get(FOLLOWED_KEY)
-    followed = [str(item) for item in followed] if isinstance(followed, list) else []
-    just_followed = case.reference in followed
-    if just_followed and request.method == "GET":
-        # Shown once, after following.
-        request.session[FOLLOWED_KEY] = [item for item in followed if item != case.reference]
+    # Each banner is shown once, after following or asking to.
+    just_followed = _session_list_pop(request, FOLLOWED_KEY, case.reference)
+    just_asked = _session_list_pop(request, FOLLOW_ASKED_KEY, case.reference)
     label, tag = public_status(case.status)
     point = public_point(case)
     updates = public_updates(case)
@@ -201,6 +227,7 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
         "error": error,
         "errors": [(error, "#email")] if error else [],
         "just_followed": just_followed and not error,
+        "just_asked": just_asked and not error,
         "map": maps.report_map(point=point) if point is not None else None,
     }
     return render(request, "portal/reports/report.html", context)
@@ -277,3 +304,27 @@ def map_report_list(request: HttpRequest) -> JsonResponse:
             }
         )
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_http_methods(["GET", "POST"])
+def follow_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a "Confirm you want updates" email. GET asks (a button), so that a mail
+    scanner opening the link follows nothing; POST follows. An expired or broken link, or
+    one for a report no longer public, says the link has expired."""
+    user = request.user if request.user.is_authenticated else None
+    token = token[:1000]
+    read = follow_token_read(token)
+    case = public_cases().filter(pk=read[0]).first() if read is not None else None
+    followed = False
+    if case is not None and request.method == "POST":
+        followed = follow_confirm(token=token, user=user) is not None
+    context = {
+        "reference": case.reference if case is not None else "",
+        "title": public_title(case) if case is not None else "",
+        "followed": followed,
+    }
+    response = render(
+        request, "portal/follow_confirm.html", context, status=200 if case is not None else 404
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -9,14 +9,23 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from borough.accounts.models import User
-from borough.cases.models import Case, CaseFollower
+from borough.accounts.models import EmailSendKind, User
+from borough.accounts.signin import email_send_claim
+from borough.cases.models import Case
+from borough.cases.selectors import public_cases
 from borough.cases.services import (
+    CaseInvalid,
     Submission,
     attachment_add,
     case_create,
@@ -26,7 +35,9 @@ from borough.cases.services import (
 from borough.catalogue.models import Identity, Service
 from borough.contacts.models import Channel, Outcome
 from borough.contacts.services import contact_log
+from borough.core.links import site_url
 from borough.core.services import audit_record
+from borough.notify.services import from_address
 from borough.portal.models import SAVED_JOURNEY_DAYS, SavedJourney
 from borough.portal.uploads import upload_delete, upload_get, upload_read
 
@@ -74,6 +85,114 @@ def web_case_create(*, submission: Submission, upload_tokens: Sequence[str] = ()
     return case
 
 
+# -- Following a report by email ----------------------------------------------------------
+
+FOLLOW_SALT = "borough.portal.follow"
+# How long the link in a "Confirm you want updates" email works.
+FOLLOW_MAX_AGE = timedelta(days=3)
+
+
+class FollowOutcome(StrEnum):
+    # The address follows the report now.
+    FOLLOWING = "following"
+    # A link to confirm was emailed (or held back by the rate limit: the page says the same).
+    CONFIRM = "confirm"
+
+
+def follow_token(*, case: Case, email: str) -> str:
+    """The signed link token that confirms `email` wants updates about `case`."""
+    return signing.dumps({"c": case.pk, "e": email}, salt=FOLLOW_SALT, compress=True)
+
+
+def follow_token_read(token: str) -> tuple[int, str] | None:
+    """The case id and address a follow token is for, or None when it is not one of ours or
+    is older than FOLLOW_MAX_AGE."""
+    try:
+        value = signing.loads(token, salt=FOLLOW_SALT, max_age=FOLLOW_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict):
+        return None
+    case_id, email = value.get("c"), value.get("e")
+    if not isinstance(case_id, int) or not isinstance(email, str) or not email:
+        return None
+    return case_id, email
+
+
+def _follows_at_once(user: User | None, email: str) -> bool:
+    """A signed-in resident who confirmed their email address follows with it at once."""
+    return bool(
+        user is not None
+        and user.email_verified_at is not None
+        and user.email.strip().lower() == email.strip().lower()
+    )
+
+
+def _follow_confirmation_send(*, case: Case, email: str, ip: str | None) -> bool:
+    """Email `email` a link to confirm it wants updates about `case`, within the rate limits
+    on emails anyone can ask for (`email_send_claim`, kind "follow"). True if it is sent."""
+    if not email_send_claim(kind=EmailSendKind.FOLLOW, email=email, ip=ip):
+        return False
+    link = site_url(reverse("portal:follow_confirm", args=[follow_token(case=case, email=email)]))
+    organisation = case.organisation
+    context = {
+        "organisation": organisation,
+        "reference": case.reference,
+        "title": case.title,
+        "link": link,
+        "days": FOLLOW_MAX_AGE.days,
+    }
+    subject = str(_("Confirm you want updates about report %(reference)s")) % {
+        "reference": case.reference
+    }
+    body = render_to_string("portal/email/follow_confirm.txt", context)
+    sender = from_address(organisation)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, sender, [email], fail_silently=False), robust=True
+    )
+    return True
+
+
+@transaction.atomic
+def web_follow_request(
+    *, case: Case, email: str, user: User | None = None, ip: str | None = None
+) -> FollowOutcome:
+    """Someone on a report's page asked for updates by email.
+
+    A signed-in resident whose confirmed address it is follows at once (`case_follow`).
+    Anyone else is emailed a link to confirm (`follow_confirm`), so nobody can sign up an
+    address that is not theirs: nothing is followed until the link is used. Those emails are
+    limited per address and per IP address like the accounts' (`email_send_claim`); over the
+    limit nothing is sent, and the outcome is the same, so the page says the same.
+    Raises `CaseInvalid` (writing nothing) without an email address.
+    """
+    email = email.strip().lower()
+    if not email:
+        raise CaseInvalid({"email": "Enter your email address"})
+    if _follows_at_once(user, email):
+        case_follow(case=case, email=email, user=user)
+        return FollowOutcome.FOLLOWING
+    _follow_confirmation_send(case=case, email=email, ip=ip)
+    return FollowOutcome.CONFIRM
+
+
+@transaction.atomic
+def follow_confirm(*, token: str, user: User | None = None) -> Case | None:
+    """Follow the link in a "Confirm you want updates" email: the address in the token
+    follows the case. Safe to repeat (one follower). None, and nothing written, for a token
+    that is not valid, has expired, or is for a case that is no longer public."""
+    read = follow_token_read(token)
+    if read is None:
+        return None
+    case_id, email = read
+    case = public_cases().filter(pk=case_id).first()
+    if case is None:
+        return None
+    owner = user if user is not None and user.email.strip().lower() == email else None
+    case_follow(case=case, email=email, user=owner)
+    return case
+
+
 @transaction.atomic
 def web_same_problem_join(
     *,
@@ -82,15 +201,25 @@ def web_same_problem_join(
     user: User | None = None,
     channel: str = Channel.WEB,
     staff: User | None = None,
-) -> CaseFollower:
+    ip: str | None = None,
+) -> FollowOutcome:
     """A resident said a report already made is their problem: they follow it by email, and
     the contact is logged against that case ("existing case updated", on the web unless an
     advisor did it for a caller on another `channel`). No case is made.
 
+    On the web the following is as `web_follow_request` does it: at once for a signed-in
+    resident with that confirmed address, otherwise after the emailed link is used. An
+    advisor (`staff`) taking the caller's address on the phone or face to face makes them a
+    follower at once.
+
     Raises `CaseInvalid` (writing nothing) without an email address. Following twice keeps
     one follower; each time the resident says so is a contact.
     """
-    follower = case_follow(case=case, email=email, user=user)
+    if staff is not None:
+        case_follow(case=case, email=email, user=user)
+        outcome = FollowOutcome.FOLLOWING
+    else:
+        outcome = web_follow_request(case=case, email=email, user=user, ip=ip)
     contact_log(
         organisation=case.organisation,
         channel=channel,
@@ -102,7 +231,7 @@ def web_same_problem_join(
     )
     if user is not None and staff is None:
         saved_journey_delete(user=user, service=case.service)
-    return follower
+    return outcome
 
 
 # -- Assisted digital: an advisor raises a case for a caller ----------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
         reports.report_photo,
         name="report_photo",
     ),
+    path("follow/<str:token>/", reports.follow_link, name="follow_confirm"),
     path("map/areas.json", reports.map_area_list, name="map_areas"),
     path("map/reports.json", reports.map_report_list, name="map_reports"),
 ]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from borough.accounts.models import User
+from borough.accounts.signin import request_ip
 from borough.backoffice.selectors import contact_organisations
 from borough.cases.services import ADDRESS, LOCATION, REPORTER, CaseInvalid, Submission
 from borough.catalogue.forms import (
@@ -62,7 +63,7 @@ from borough.portal.journey import (
     submitted_remember,
 )
 from borough.portal.public import report_cards
-from borough.portal.reports import EMAIL_QUESTION
+from borough.portal.reports import EMAIL_QUESTION, FOLLOW_ASKED_KEY
 from borough.portal.search import MAX_QUERY_LENGTH, service_search
 from borough.portal.selectors import (
     case_submitted_in_session,
@@ -73,6 +74,7 @@ from borough.portal.selectors import (
     service_group_list,
 )
 from borough.portal.services import (
+    FollowOutcome,
     assisted_case_create,
     saved_journeys_expire,
     web_case_create,
@@ -519,6 +521,13 @@ def _following_remember(request: HttpRequest, reference: str) -> None:
     request.session[FOLLOWING_KEY] = following[-20:]
 
 
+def _follow_asked_remember(request: HttpRequest, reference: str) -> None:
+    """This browser asked to follow `reference` by an address that must confirm first."""
+    asked = request.session.get(FOLLOW_ASKED_KEY)
+    asked = [str(item) for item in asked] if isinstance(asked, list) else []
+    request.session[FOLLOW_ASKED_KEY] = [*asked, reference][-20:]
+
+
 def _following_here(request: HttpRequest, reference: str) -> bool:
     following = request.session.get(FOLLOWING_KEY)
     return isinstance(following, list) and reference in following
@@ -554,17 +563,20 @@ def same_problem_follow(request: HttpRequest, code: str) -> HttpResponse:
         error = message or ""
         if not error:
             try:
-                web_same_problem_join(
+                outcome = web_same_problem_join(
                     case=near.case,
                     email=str(cleaned),
                     user=user,
                     channel=assisted.channel if assisted is not None else Channel.WEB,
                     staff=_resident(request) if assisted is not None else None,
+                    ip=request_ip(request),
                 )
             except CaseInvalid as refused:
                 error = refused.errors.get("email", refused.message)
             else:
                 _following_remember(request, reference)
+                if outcome == FollowOutcome.CONFIRM:
+                    _follow_asked_remember(request, reference)
                 journey.clear()
                 return redirect("portal:following", code=service.code, reference=reference)
     context = {
@@ -586,7 +598,12 @@ def following(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     service = _service(code)
     if not _following_here(request, reference):
         raise Http404("Not followed from this browser")
-    context = {"service": service, "reference": reference}
+    asked = request.session.get(FOLLOW_ASKED_KEY)
+    context = {
+        "service": service,
+        "reference": reference,
+        "confirm": isinstance(asked, list) and reference in asked,
+    }
     return render(request, "portal/following.html", context)
 
 
