@@ -150,6 +150,32 @@ def test_routing_rules_by_area_and_answers(district, make_service, make_team):
     assert routed.events.get(kind=EventKind.ROUTED).data["reason"] == "service team"
 
 
+def test_an_organisations_rule_routes_every_one_of_its_services(
+    district, county, make_service, make_team
+):
+    north = make_team(district, "North area")
+    large = make_team(district, "Large items")
+    default = make_team(district, "Street scene")
+    fly_tip = make_service(district, default_team=default)
+    graffiti = make_service(district, name="Report graffiti", default_team=default)
+    pothole = make_service(county, name="Report a pothole")
+    north_ward = area_create(
+        kind="ward", name="North", boundary=square(DORCHESTER[0] + 0.05, DORCHESTER[1], 0.04)
+    )
+    # For every district service, the North ward goes to the North area team ...
+    routing_rule_create(service=None, team=north, priority=5, area=north_ward)
+    # ... except large fly-tips, by the service's own rule at the same priority.
+    routing_rule_create(service=fly_tip, team=large, priority=5, answers={"kind": "large"})
+    in_north = DORCHESTER[0] + 0.05
+
+    assert submit(graffiti, latitude=in_north).team == north
+    assert submit(fly_tip, latitude=in_north).team == north
+    assert submit(fly_tip, latitude=in_north, answers={"kind": "large"}).team == large
+    assert submit(graffiti).team == default
+    # Another council's services are not touched by the district's rule.
+    assert submit(pothole, latitude=in_north).organisation == county
+
+
 def test_two_tier_the_owner_of_the_service_takes_the_case(county, district, make_service):
     pothole = make_service(county, name="Report a pothole", needs_location=True)
     missed_bin = make_service(district, name="Report a missed bin", needs_location=True)

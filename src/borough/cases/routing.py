@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F, Q
+
 from borough.catalogue.models import RoutingRule, Service
 from borough.core.models import Team
 from borough.places.geo import point_in_area
@@ -31,10 +33,15 @@ def _answers_match(rule_answers: dict[str, Any], answers: dict[str, Any]) -> boo
 def case_route(
     *, service: Service, latitude: float | None, longitude: float | None, answers: dict[str, Any]
 ) -> Route:
+    # The service's own rules, and its organisation's rules for every service; at the same
+    # priority the service's own come first.
     rules = (
-        RoutingRule.objects.filter(service=service, team__is_active=True)
+        RoutingRule.objects.filter(
+            Q(service=service) | Q(service__isnull=True, organisation_id=service.organisation_id),
+            team__is_active=True,
+        )
         .select_related("team__organisation", "area")
-        .order_by("priority", "id")
+        .order_by("priority", F("service_id").asc(nulls_last=True), "id")
     )
     for rule in rules:
         if rule.area is not None:

@@ -26,6 +26,17 @@ class ServiceAdmin(admin.ModelAdmin):
     inlines = [RoutingRuleInline]
 
 
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Every rule, including an organisation's rules for all its services (no service), which
+    the service pages' lists do not show."""
+
+    list_display = ["__str__", "organisation", "service", "priority", "area", "team"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "service", "area", "team__organisation"]
+    raw_id_fields = ["team", "area", "organisation", "service"]
+
+
 @admin.register(FormDefinition)
 class FormDefinitionAdmin(admin.ModelAdmin):
     """Form versions are published through `form_publish`; the admin only shows them."""

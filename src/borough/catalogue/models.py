@@ -103,11 +103,20 @@ class FormDefinition(TimeStampedModel):
 class RoutingRule(TenantOwned, TimeStampedModel):
     """Sends a service's cases to a team, when the case is in an area and its answers match.
 
-    Rules are tried in ascending `priority`; the first that matches wins. `organisation` is the
-    organisation whose team takes the case.
+    Rules are tried in ascending `priority` (at the same priority a service's own rules before
+    its organisation's); the first that matches wins. `organisation` is the organisation whose
+    team takes the case. A rule with no `service` is the organisation's for every one of its
+    services ("cases in the North ward go to the North area team").
     """
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="routing_rules")
+    service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("Leave empty for a rule every service of the organisation uses"),
+    )
     priority = models.PositiveIntegerField(default=100)
     area = models.ForeignKey(
         "places.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -120,7 +129,8 @@ class RoutingRule(TenantOwned, TimeStampedModel):
         ordering = ["service", "priority", "id"]
 
     def __str__(self) -> str:
-        return f"{self.service.code} #{self.priority} -> {self.team}"
+        applies = self.service.code if self.service_id else "every service"
+        return f"{applies} #{self.priority} -> {self.team}"
 
 
 # -- Named statuses and response templates -----------------------------------------------------

@@ -91,12 +91,14 @@ def form_publish(*, service: Service, definition: dict[str, Any]) -> FormDefinit
 @transaction.atomic
 def routing_rule_create(
     *,
-    service: Service,
+    service: Service | None,
     team: Team,
     priority: int = 100,
     area: Any = None,
     answers: dict[str, Any] | None = None,
 ) -> RoutingRule:
+    """A rule sending `service`'s cases to `team`; with no service, a rule of the team's
+    organisation for every one of its services."""
     return RoutingRule.objects.create(
         organisation=team.organisation,
         service=service,
