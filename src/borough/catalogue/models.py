@@ -129,7 +129,7 @@ class RoutingRule(TenantOwned, TimeStampedModel):
         ordering = ["service", "priority", "id"]
 
     def __str__(self) -> str:
-        applies = self.service.code if self.service_id else "every service"
+        applies = self.service.code if self.service else "every service"
         return f"{applies} #{self.priority} -> {self.team}"
 
 
