@@ -418,3 +418,31 @@ def test_times_in_staff_emails_read_the_gov_uk_way_in_uk_time():
     assert when_text(datetime(2026, 6, 1, 11, 5, tzinfo=UTC)) == "1 June 2026 at 12:05pm"
     # GOV.UK style: "midnight" and "midday", not 12am and 12pm.
     assert when_text(datetime(2026, 1, 1, 0, 0, tzinfo=UTC)) == "1 January 2026 at midnight"
+
+
+def test_a_resident_who_chose_to_be_contacted_another_way_gets_no_update_emails(
+    world, report, committed, mailoutbox, make_resident
+):
+    from borough.accounts.services import resident_profile_update
+
+    resident = make_resident(email="morag@example.com")
+    resident_profile_update(user=resident, phone="07700 900982", contact_preference="phone")
+    with committed():
+        case = report(resident=resident, reporter_email="morag@example.com")
+    # The acknowledgement is the receipt for what they sent online: it still goes.
+    assert [m.subject for m in mailoutbox] == [f"Report received: {case.reference}"]
+    follower = case_follow(case=case, email="alice@example.com")
+    mailoutbox.clear()
+    with committed():
+        case_public_update(case=case, actor=world.officer, body="We will clear it on Tuesday.")
+        case_close(case=case, actor=world.officer, resolution="Cleared.")
+    # Followers asked for email, and get it; the resident who chose the phone does not.
+    assert sorted({m.to[0] for m in mailoutbox}) == [follower.email]
+
+    # Choosing email again brings the emails back.
+    resident_profile_update(user=resident, contact_preference="email")
+    mailoutbox.clear()
+    case.refresh_from_db()
+    with committed():
+        case_reopen(case=case, actor=world.officer, reason="It is back.")
+    assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.com", "morag@example.com"]
