@@ -84,7 +84,7 @@ def test_a_team_leader_plans_rounds_and_sees_them(
     if javascript:
         # The page asked for the progress and reloaded itself when the plan was made.
         expect(page.get_by_role("table", name="Compared with the current rounds")).to_be_visible(
-            timeout=15_000
+            timeout=30_000
         )
     else:
         page.get_by_role("link", name="Refresh the plan’s progress").click()
