@@ -346,3 +346,29 @@ def test_organisation_boundary_can_be_a_feature_collection(db):
 def test_shapely_is_the_real_thing():
     # Guard against an accidental stub: the helpers return shapely geometries.
     assert isinstance(geometry_from_geojson(square(50, -2, 0.1)), shapely.Polygon)
+
+
+def test_the_wards_within_councils_areas(county, district):
+    lat, lon = 50.7, -2.4
+    district.boundary = square(lat, lon, 0.1)
+    county.boundary = square(lat, lon, 0.5)
+    district.save()
+    county.save()
+    neighbour = organisation_create(
+        slug="elsewhere",
+        name="Elsewhere Council",
+        kind="district",
+        reference_prefix="EC",
+        boundary=square(lat + 2, lon, 0.1),
+    )
+    town = area_create(kind="ward", name="Town", boundary=square(lat, lon, 0.02))
+    # A ward of the county outside the district.
+    vale = area_create(kind="ward", name="Vale", boundary=square(lat + 0.3, lon, 0.02))
+    far = area_create(kind="ward", name="Far", boundary=square(lat + 2, lon, 0.02))
+    area_create(kind="zone", name="Not a ward", boundary=square(lat, lon, 0.02))
+
+    assert geo.wards_within([district]) == [town]
+    assert geo.wards_within([county]) == [town, vale]
+    assert geo.wards_within([neighbour]) == [far]
+    assert geo.wards_within([district, neighbour]) == [far, town]
+    assert geo.wards_within([]) == []

@@ -17,7 +17,7 @@ from borough.catalogue.models import Service
 from borough.contacts.models import Channel
 from borough.core.models import Organisation
 from borough.insight.selectors import Grouping, InsightFilters
-from borough.places.models import Area, AreaKind
+from borough.places.geo import wards_within
 
 # The longest range a dashboard covers, to keep week charts readable and queries bounded.
 MAX_RANGE_DAYS = 366 * 5
@@ -97,7 +97,7 @@ class InsightFilterForm(GovukForm):
         cast(forms.ChoiceField, self.fields["service"]).choices = service_choices
         cast(forms.ChoiceField, self.fields["ward"]).choices = [
             ("", _("All wards")),
-            *Area.objects.filter(kind=AreaKind.WARD).order_by("name").values_list("pk", "name"),
+            *[(ward.pk, ward.name) for ward in wards_within(organisations)],
         ]
         self._service_orgs = dict(services.values_list("pk", "organisation__slug"))
 

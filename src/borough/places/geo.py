@@ -346,6 +346,27 @@ def wards_for_points(points: Sequence[tuple[float, float]]) -> list[Area | None]
     return result
 
 
+def wards_within(organisations: Sequence[Organisation]) -> list[Area]:
+    """The wards in any of `organisations`' areas, by name: those whose inside point (a point
+    shapely guarantees is within the ward) the boundary covers, so a district's wards are also
+    the county's around it, and a neighbouring council's are nobody's but its own. Wards of an
+    organisation without a boundary are those it owns."""
+    with_boundary = [org for org in organisations if org.boundary]
+    owned = {org.pk for org in organisations if not org.boundary}
+    wards = list(without_boundary(Area.objects.filter(kind=AreaKind.WARD)).order_by("name", "pk"))
+    if not wards:
+        return []
+    geometries = [prepared_geometry(org) for org in with_boundary]
+    found = []
+    for ward, geometry in _with_geometries(wards):
+        inside = geometry.representative_point()
+        if ward.organisation_id in owned or any(
+            area is not None and area.covers(inside) for area in geometries
+        ):
+            found.append(ward)
+    return found
+
+
 def organisations_at(
     lat: float, lon: float, *, include_inactive: bool = False
 ) -> list[Organisation]:
