@@ -962,3 +962,46 @@ def test_a_page_whose_id_the_runner_uses_gets_another_address(client, district, 
     assert f'href="/service/{service.code}/page-check/"' in squash(client.get(url(service)))
     response = post_page(client, service, "page-check", {"ok": "no"})
     assert response["Location"] == url(service, "your-details")
+
+
+@pytest.mark.parametrize(("ticked", "shown"), [(True, True), (False, False)])
+def test_a_signed_in_resident_chooses_whether_a_public_report_shows_their_name(
+    client, district, make_service, make_resident, ticked, shown
+):
+    resident = make_resident(email="alex@example.com", full_name="Alex Resident")
+    client.force_login(resident)
+    service = make_service(district, public_cases=True)
+    post_page(client, service, "kind", {"kind": "small"})
+    response = post_page(client, service, "details", {"details": "By the bench"})
+    # Not "Your details" (the account has them): only whether to show the name.
+    assert response["Location"] == url(service, "your-details")
+    html = squash(client.get(url(service, "your-details")))
+    assert "Your name on our website" in html and "<h1" in html
+    assert "Show my name on the public report" in html
+    assert 'name="email"' not in html and 'name="phone"' not in html
+    response = post_page(client, service, "your-details", {"show_name": ["yes"]} if ticked else {})
+    assert response["Location"] == url(service, "check")
+    html = squash(client.get(url(service, "check")))
+    assert ("Shown on the public report" in html) is shown
+    assert ("Not shown" in html) is not shown
+    send(client, service)
+    case = Case.objects.get()
+    assert (case.resident, case.reporter_name) == (resident, "Alex Resident")
+    assert case.show_name_publicly is shown
+    page = squash(client.get(f"/reports/{case.reference}/"))
+    assert ("Alex Resident" in page) is shown
+
+
+def test_a_signed_in_resident_with_no_name_on_their_account_cannot_show_it(
+    client, district, make_service, make_resident
+):
+    resident = make_resident(email="alex@example.com", full_name="Alex Resident")
+    resident.full_name = ""
+    resident.save()
+    client.force_login(resident)
+    service = make_service(district, public_cases=True)
+    post_page(client, service, "kind", {"kind": "small"})
+    post_page(client, service, "details", {"details": "By the bench"})
+    response = post_page(client, service, "your-details", {"show_name": ["yes"]})
+    assert response.status_code == 200
+    assert errors_in(response) == ["Add your name to your account to show it on the public report"]

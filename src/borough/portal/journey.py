@@ -8,7 +8,9 @@ The steps of a journey are:
    service are near that point (choosing one follows it instead of making a new case);
 2. the form definition's pages that are shown, given the answers so far (conditions are
    evaluated by the form engine on the cleaned answers, so a hidden page is skipped);
-3. "Your details" (email address, name, telephone) for a resident who is not signed in.
+3. "Your details" (email address, name, telephone) for a resident who is not signed in;
+   for a signed-in resident on a service whose reports are public, only "Your name on our
+   website" (whether the report shows the name on their account).
 
 Answers are kept in the session as the resident typed them ("raw"), keyed by the service
 code, with the form version they were given under. Nothing is thrown away: if the service
@@ -158,9 +160,29 @@ def caller_details_questions(service: Service) -> list[dict[str, Any]]:
     ]
 
 
-def details_questions(service: Service, *, assisted: bool = False) -> list[dict[str, Any]]:
+def show_name_question() -> dict[str, Any]:
+    """ "Your name on our website": off unless ticked."""
+    return {
+        "id": "show_name",
+        "type": "checkboxes",
+        "label": gettext("Your name on our website"),
+        "hint": gettext(
+            "Reports are shown on our website. We never show your email address "
+            "or telephone number."
+        ),
+        "required": False,
+        "options": [{"value": "yes", "label": gettext("Show my name on the public report")}],
+    }
+
+
+def details_questions(
+    service: Service, *, assisted: bool = False, signed_in: bool = False
+) -> list[dict[str, Any]]:
     if assisted:
         return caller_details_questions(service)
+    if signed_in:
+        # The account gives the name and email address: only whether to show the name.
+        return [show_name_question()] if service.public_cases else []
     questions: list[dict[str, Any]] = [
         {
             "id": "email",
@@ -190,21 +212,7 @@ def details_questions(service: Service, *, assisted: bool = False) -> list[dict[
         },
     ]
     if service.public_cases:
-        questions.append(
-            {
-                "id": "show_name",
-                "type": "checkboxes",
-                "label": gettext("Your name on our website"),
-                "hint": gettext(
-                    "Reports are shown on our website. We never show your email address "
-                    "or telephone number."
-                ),
-                "required": False,
-                "options": [
-                    {"value": "yes", "label": gettext("Show my name on the public report")}
-                ],
-            }
-        )
+        questions.append(show_name_question())
     return questions
 
 
@@ -483,8 +491,23 @@ class Journey:
             return self.assisted.resident_id is None
         return not self.signed_in
 
+    @property
+    def account_name(self) -> str:
+        """The signed-in resident's name on their account ("" when none or not signed in)."""
+        return str(self.user.full_name or "").strip() if self.user is not None else ""
+
+    @property
+    def asks_name_choice(self) -> bool:
+        """Whether a signed-in resident is asked only "Your name on our website": on services
+        whose reports are public (their name and email address come from their account)."""
+        return self.assisted is None and self.signed_in and self.service.public_cases
+
     def details_questions(self) -> list[dict[str, Any]]:
-        return details_questions(self.service, assisted=self.assisted is not None)
+        return details_questions(
+            self.service,
+            assisted=self.assisted is not None,
+            signed_in=self.assisted is None and self.signed_in,
+        )
 
     def steps(self) -> list[Step]:
         """The steps the resident takes now, given their answers so far."""
@@ -513,6 +536,10 @@ class Journey:
                 "title": gettext("The caller’s details") if self.assisted else "Your details",  # noqa: RUF001
                 "questions": self.details_questions(),
             }
+            steps.append(Step(DETAILS_STEP, DETAILS, page))
+        elif self.asks_name_choice:
+            # One question, so its label is the page's heading.
+            page = {"id": DETAILS_STEP, "questions": self.details_questions()}
             steps.append(Step(DETAILS_STEP, DETAILS, page))
         return steps
 
@@ -617,8 +644,14 @@ class Journey:
                 errors[question["id"]] = error
         if step.kind == DETAILS and "name" not in errors:
             shown = raw.get("show_name")
-            if isinstance(shown, list) and "yes" in shown and not str(raw.get("name", "")).strip():
+            wants = isinstance(shown, list) and "yes" in shown
+            asked_name = any(question["id"] == "name" for question in step.questions)
+            if wants and asked_name and not str(raw.get("name", "")).strip():
                 errors["name"] = "Enter your full name to show it on the public report"
+            elif wants and not asked_name and self.user is not None and not self.account_name:
+                errors["show_name"] = (
+                    "Add your name to your account to show it on the public report"
+                )
         # In the order of the questions on the page, for the error summary.
         order = [question["id"] for question in step.questions]
         return {qid: errors[qid] for qid in order if qid in errors}
