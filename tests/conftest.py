@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from borough.accounts.models import User
 from borough.accounts.services import resident_register, staff_membership_add, staff_user_create
@@ -27,6 +28,15 @@ def _fresh_geometry_cache() -> Iterator[None]:
     clear_geometry_cache()
     yield
     clear_geometry_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Django's cache (local memory in tests) keeps keys made of primary keys and dates, which
+    # come round again in the next test: every test starts with it empty.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def square(lat: float, lon: float, half: float) -> dict[str, Any]:

@@ -270,6 +270,9 @@ if PRODUCTION:
 # -- Borough --------------------------------------------------------------------------
 # Open311 reads without an API key: requests a minute from one address.
 OPEN311_ANONYMOUS_RATE_LIMIT = int(env("OPEN311_ANONYMOUS_RATE_LIMIT", "120"))
+# How long the public performance page keeps a council's figures before working them out
+# again (they are dropped at once when a channel cost or target changes).
+INSIGHT_PUBLIC_CACHE_SECONDS = int(env("INSIGHT_PUBLIC_CACHE_SECONDS", "600"))
 SITE_NAME = env("SITE_NAME", "Borough")
 # The organisation (slug) that brands pages not belonging to one; else the first council.
 BOROUGH_DEFAULT_ORGANISATION = env("BOROUGH_DEFAULT_ORGANISATION", "")

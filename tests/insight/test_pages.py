@@ -10,10 +10,13 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from borough.contacts.models import ChannelCost
 from borough.core.models import AuditEntry
 from borough.insight.models import ChannelShiftTarget
+from borough.insight.services import channel_shift_target_set
 from tests.insight.conftest import uk
 
 
@@ -256,6 +259,39 @@ def test_the_public_page_shows_aggregates_and_hides_small_counts(area, district,
     assert download.status_code == 200 and "[c]" in download.content.decode()
     assert client.get("/performance/casterbridge/savings.csv").status_code == 404
     assert client.get("/performance/nowhere/").status_code == 404
+
+
+def test_the_public_figures_are_kept_a_while_and_worked_out_again_when_a_target_changes(
+    area, district, client, log_contact, django_capture_on_commit_callbacks
+):
+    url = "/performance/casterbridge/"
+
+    def figures(response) -> str:
+        return str([(f["figure"].key, f["figure"].summary) for f in response.context["figures"]])
+
+    with CaptureQueriesContext(connection) as worked_out:
+        first = client.get(url)
+    for day in range(1, 21):
+        log_contact(district, "web", uk(2026, 4, day))
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url)
+    # From the cache: none of the figures' queries ran, so the new contacts are not in yet.
+    assert len(kept) < len(worked_out) - 5
+    assert figures(again) == figures(first)
+    assert client.get("/performance/casterbridge/take-up.csv").content == (
+        client.get("/performance/casterbridge/take-up.csv").content
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_shift_target_set(
+            organisation=district,
+            actor=area["admin"],
+            starts_on=date(2026, 3, 1),
+            due_on=date(2029, 3, 1),
+            percent=45,
+        )
+    fresh = client.get(url)
+    assert figures(fresh) != figures(first)
 
 
 def test_the_report_command_prints_csv_and_json(area, district):

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from borough.core.models import COUNCIL_KINDS, Organisation
 from borough.core.workingdays import LONDON
-from borough.insight.figures import FIGURES, SUPPRESS_BELOW, Context, figures_build
+from borough.insight.cache import generation_key
+from borough.insight.figures import FIGURES, SUPPRESS_BELOW, Context, Figure, figures_build
 from borough.insight.forms import default_baseline, months_before
 from borough.insight.selectors import Grouping, InsightFilters
 from borough.insight.views import csv_response, figures_for_page
@@ -59,6 +63,23 @@ def _today() -> date:
     return timezone.now().astimezone(LONDON).date()
 
 
+def public_figures(organisation: Organisation, today: date) -> list[Figure]:
+    """The public figures for `organisation`, kept in the cache for
+    `INSIGHT_PUBLIC_CACHE_SECONDS`: the page is open to anyone and its queries read every
+    contact of a year, so a flood of requests must not run them again each time. The key
+    holds the day, the language and a generation that `public_figures_forget` moves on."""
+    generation = cache.get(generation_key(organisation), 0)
+    key = (
+        f"insight:public:{organisation.pk}:{generation}:{organisation.updated_at.timestamp()}"
+        f":{today.isoformat()}:{get_language()}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = figures_build(public_context(organisation, today), PUBLIC_FIGURES)
+        cache.set(key, figures, timeout=settings.INSIGHT_PUBLIC_CACHE_SECONDS)
+    return figures
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/public_index.html", {"councils": _councils()})
@@ -67,8 +88,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _council(slug)
-    ctx = public_context(organisation, _today())
-    figures = figures_build(ctx, PUBLIC_FIGURES)
+    today = _today()
+    ctx = public_context(organisation, today)
+    figures = public_figures(organisation, today)
     return render(
         request,
         "insight/public_organisation.html",
@@ -88,5 +110,5 @@ def organisation_download(request: HttpRequest, slug: str, key: str) -> HttpResp
     if key not in PUBLIC_FIGURES:
         raise Http404("No such figure")
     organisation = _council(slug)
-    figure = figures_build(public_context(organisation, _today()), [key])[0]
+    figure = next(f for f in public_figures(organisation, _today()) if f.key == key)
     return csv_response(figure, organisation)

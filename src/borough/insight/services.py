@@ -15,6 +15,7 @@ from borough.contacts.models import ChannelCost
 from borough.contacts.services import channel_cost_set
 from borough.core.models import Organisation
 from borough.core.services import audit_record
+from borough.insight.cache import public_figures_forget
 from borough.insight.models import ChannelShiftTarget
 
 
@@ -44,6 +45,7 @@ def channel_cost_change(
         cost_pence=cost_pence,
         source=source,
     )
+    public_figures_forget(organisation)
     audit_record(
         actor=actor,
         action="insight.channel_cost_set",
@@ -65,6 +67,7 @@ def channel_cost_remove(*, organisation: Organisation, actor: Any, cost_id: int)
     cost = ChannelCost.objects.filter(organisation=organisation, pk=cost_id).first()
     if cost is None:
         return False
+    public_figures_forget(organisation)
     audit_record(
         actor=actor,
         action="insight.channel_cost_remove",
@@ -118,6 +121,7 @@ def channel_shift_target_set(
             )
     except IntegrityError as error:
         raise InsightInvalid({"due_on": _("Enter a different date")}) from error
+    public_figures_forget(organisation)
     audit_record(
         actor=actor,
         action="insight.target_set",
@@ -137,6 +141,7 @@ def channel_shift_target_remove(*, organisation: Organisation, actor: Any, targe
     target = ChannelShiftTarget.objects.filter(organisation=organisation, pk=target_id).first()
     if target is None:
         return False
+    public_figures_forget(organisation)
     audit_record(
         actor=actor,
         action="insight.target_remove",
