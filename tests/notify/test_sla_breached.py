@@ -1,5 +1,6 @@
 """A case past its target time: its team leaders and its assignee are emailed, once per
-breach, and the resident never is."""
+breach, and the resident never is. A case due soon: its assignee (or, unassigned, its
+team's mailbox) is warned, once per due time."""
 
 from __future__ import annotations
 
@@ -113,11 +114,41 @@ def test_team_leaders_of_other_teams_are_not_emailed(
     assert list(by_address(mailoutbox)) == ["leader@casterbridge.example"]
 
 
-def test_due_soon_warnings_send_no_email(world, report, committed, mailoutbox):
+def test_a_due_soon_warning_emails_the_assignee_once(world, report, committed, mailoutbox):
     case = report()
     case = case_assign(case=case, assignee=world.officer, actor=world.colleague)
+    due = case.sla_due_at
     with committed():
-        event = case_sla_warn(case=case, now=case.sla_due_at - timedelta(hours=2))
+        event = case_sla_warn(case=case, now=due - timedelta(hours=2))
+        assert case_sla_warn(case=case, now=due - timedelta(hours=1)) is None
     assert event is not None
+
+    emails = by_address(mailoutbox)
+    assert list(emails) == ["officer@casterbridge.example"]
+    email = emails["officer@casterbridge.example"]
+    assert email.subject == f"{case.reference} is due soon"
+    assert f"by {when_text(due)}" in email.body and "It is assigned to you." in email.body
+    assert "rita" not in email.body.lower()
+    with committed():
+        notifications_for_event(event)
+    assert len(mailoutbox) == 1
+    assert Notification.objects.filter(event=event, kind=NotificationKind.SLA_DUE_SOON).count() == 1
+
+
+def test_an_unassigned_case_due_soon_warns_its_teams_mailbox_or_nobody(
+    world, report, committed, mailoutbox
+):
+    case = report()
+    with committed():
+        assert case_sla_warn(case=case, now=case.sla_due_at - timedelta(hours=2)) is not None
+    # The team has no shared mailbox: nobody to tell, and nothing written.
     assert mailoutbox == []
-    assert not Notification.objects.filter(event=event).exists()
+    assert not Notification.objects.filter(kind=NotificationKind.SLA_DUE_SOON).exists()
+
+    case.team.email = "street.cleansing@casterbridge.example"
+    case.team.save()
+    other = report()
+    with committed():
+        assert case_sla_warn(case=other, now=other.sla_due_at - timedelta(hours=2)) is not None
+    assert [m.to for m in mailoutbox] == [["street.cleansing@casterbridge.example"]]
+    assert "Nobody is assigned to it yet." in mailoutbox[0].body

@@ -39,6 +39,8 @@ def _subject(kind: str, context: dict[str, Any]) -> str:
         return f"{reference} has been assigned to you"
     if kind == NotificationKind.TRANSFERRED_TO_TEAM:
         return f"{reference} has been transferred to {context['team'].name}"
+    if kind == NotificationKind.SLA_DUE_SOON:
+        return f"{reference} is due soon"
     if kind == NotificationKind.SLA_BREACHED:
         return f"{reference} is past its target time"
     raise ValueError(f"No subject for notifications of kind {kind!r}")

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     MARKED_DUPLICATE = "marked_duplicate", "Marked as duplicate"
     ASSIGNED_TO_YOU = "assigned_to_you", "Assigned to you"
     TRANSFERRED_TO_TEAM = "transferred_to_team", "Transferred to team"
+    SLA_DUE_SOON = "sla_due_soon", "Due soon"
     SLA_BREACHED = "sla_breached", "Past its target time"
 
 

@@ -228,6 +228,17 @@ def _breach_recipients(event: CaseEvent, case: Case) -> list[Recipient]:
     return list(recipients.values())
 
 
+def _due_soon_recipient(case: Case) -> Recipient | None:
+    """Who is warned that a case is due soon: its assignee, or, when nobody has it, its team's
+    shared mailbox (so someone picks it up). Staff only; nobody when neither has an address."""
+    assignee = case.assignee
+    if assignee is not None and assignee.is_active and assignee.email:
+        return Recipient(email=assignee.email.lower(), user=assignee, role="staff")
+    if assignee is None and case.team is not None and case.team.email:
+        return Recipient(email=case.team.email.lower(), role="staff")
+    return None
+
+
 def _plan(event: CaseEvent, case: Case) -> tuple[str, list[Recipient]] | None:
     """The kind of notification `event` causes and who gets it; None for no email."""
     if event.kind == EventKind.CREATED:
@@ -246,6 +257,9 @@ def _plan(event: CaseEvent, case: Case) -> tuple[str, list[Recipient]] | None:
         return NotificationKind.TRANSFERRED_TO_TEAM, [
             Recipient(email=team.email.lower(), role="staff")
         ]
+    if event.kind == EventKind.SLA_DUE_SOON:
+        warned = _due_soon_recipient(case)
+        return (NotificationKind.SLA_DUE_SOON, [warned]) if warned else None
     if event.kind == EventKind.SLA_BREACHED:
         recipients = _breach_recipients(event, case)
         return (NotificationKind.SLA_BREACHED, recipients) if recipients else None
@@ -297,8 +311,8 @@ def _context(event: CaseEvent, case: Case, recipient: Recipient) -> dict[str, An
         context["is_assignee"] = bool(
             recipient.user is not None and case.assignee_id == recipient.user.pk
         )
-        if event.kind == EventKind.SLA_BREACHED and event.data.get("due"):
-            # The due time that passed (the case's may have moved on since).
+        if event.kind in (EventKind.SLA_BREACHED, EventKind.SLA_DUE_SOON) and event.data.get("due"):
+            # The due time warned about or passed (the case's may have moved on since).
             context["due"] = when_text(datetime.fromisoformat(str(event.data["due"])))
         context["staff_url"] = site_url(
             reverse("backoffice:case", kwargs={"reference": case.reference})
