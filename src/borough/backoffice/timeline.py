@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from borough.accounts.models import User
 from borough.backoffice.templatetags.backoffice import london
@@ -11,14 +17,15 @@ from borough.cases.models import Case, CaseEvent, EventKind, Priority, Status
 from borough.contacts.models import Channel
 from borough.core.models import Team
 
-INTERNAL_NOTE = "Internal note"
-PUBLIC_UPDATE = "Public update"
-QUESTION = "Question for the resident"
-FROM_RESIDENT = "From the resident"
-ESCALATED = "Escalated"
-NOT_SENT = "Not sent"
+# The tags, translated when shown (lazy: they are also the keys of TAG_CLASSES).
+INTERNAL_NOTE = _lazy("Internal note")
+PUBLIC_UPDATE = _lazy("Public update")
+QUESTION = _lazy("Question for the resident")
+FROM_RESIDENT = _lazy("From the resident")
+ESCALATED = _lazy("Escalated")
+NOT_SENT = _lazy("Not sent")
 
-TAG_CLASSES = {
+TAG_CLASSES: dict[Any, str] = {
     INTERNAL_NOTE: "govuk-tag--yellow",
     PUBLIC_UPDATE: "govuk-tag--green",
     QUESTION: "govuk-tag--green",
@@ -59,14 +66,14 @@ def _priority(value: object) -> str:
 
 # The tag already says what these are.
 TITLES = {
-    EventKind.INTERNAL_NOTE: "Note added",
-    EventKind.PUBLIC_UPDATE: "Update added",
-    EventKind.INFORMATION_REQUESTED: "Asked the resident for information",
-    EventKind.RESIDENT_REPLIED: "The resident replied",
-    EventKind.SLA_DUE_SOON: "Due soon",
-    EventKind.SLA_BREACHED: "Target time passed",
-    EventKind.DISPATCHED: "Sent to contractor",
-    EventKind.EXTERNAL_UPDATE: "Update from contractor",
+    EventKind.INTERNAL_NOTE: _lazy("Note added"),
+    EventKind.PUBLIC_UPDATE: _lazy("Update added"),
+    EventKind.INFORMATION_REQUESTED: _lazy("Asked the resident for information"),
+    EventKind.RESIDENT_REPLIED: _lazy("The resident replied"),
+    EventKind.SLA_DUE_SOON: _lazy("Due soon"),
+    EventKind.SLA_BREACHED: _lazy("Target time passed"),
+    EventKind.DISPATCHED: _lazy("Sent to contractor"),
+    EventKind.EXTERNAL_UPDATE: _lazy("Update from contractor"),
 }
 
 
@@ -80,7 +87,7 @@ def _moment(value: object) -> str:
 
 def _title(kind: str) -> str:
     if kind in TITLES:
-        return TITLES[EventKind(kind)]
+        return str(TITLES[EventKind(kind)])
     return str(EventKind(kind).label) if kind in EventKind.values else kind
 
 
@@ -120,76 +127,97 @@ def case_timeline(case: Case) -> list[TimelineItem]:
         return teams.get((str(organisation), str(slug))) or team_name(slug)
 
     def event_actor(event: CaseEvent) -> str:
-        return (event.actor.full_name or event.actor.email) if event.actor else "staff"
+        return (event.actor.full_name or event.actor.email) if event.actor else _("staff")
 
     items = []
     for event in events:
         data = event.data
         description = ""
         if event.kind == EventKind.CREATED:
-            description = f"Received by {_label(Channel, data.get('channel')).lower()}"
+            description = _("Received by %(channel)s") % {
+                "channel": _label(Channel, data.get("channel")).lower()
+            }
         elif event.kind == EventKind.ROUTED:
-            description = f"Sent to {team_in(data.get('organisation'), data.get('team'))}"
+            description = _("Sent to %(team)s") % {
+                "team": team_in(data.get("organisation"), data.get("team"))
+            }
         elif event.kind == EventKind.TRANSFERRED:
-            description = (
-                f"Moved from {team_name(data.get('previous_team')) or 'no team'} "
-                f"to {team_in(data.get('organisation'), data.get('team'))}"
-            )
+            description = _("Moved from %(previous)s to %(team)s") % {
+                "previous": team_name(data.get("previous_team")) or _("no team"),
+                "team": team_in(data.get("organisation"), data.get("team")),
+            }
         elif event.kind == EventKind.ASSIGNED:
             to = data.get("to")
-            description = f"Assigned to {names.get(to, to)}" if to else "Unassigned"
+            description = (
+                _("Assigned to %(name)s") % {"name": names.get(to, to)} if to else _("Unassigned")
+            )
         elif event.kind in (EventKind.STATUS_CHANGED, EventKind.CLOSED, EventKind.REOPENED):
             # The council's names for the statuses ("Crew booked"), when staff chose them.
-            description = (
-                f"Status changed from "
-                f"{data.get('previous_label') or _label(Status, data.get('previous'))} "
-                f"to {data.get('status_label') or _label(Status, data.get('status'))}"
-            )
+            description = _("Status changed from %(previous)s to %(status)s") % {
+                "previous": data.get("previous_label") or _label(Status, data.get("previous")),
+                "status": data.get("status_label") or _label(Status, data.get("status")),
+            }
         elif event.kind == EventKind.PRIORITY_CHANGED:
-            description = (
-                f"Priority changed from {_priority(data.get('previous'))} "
-                f"to {_priority(data.get('priority'))}"
-            )
+            description = _("Priority changed from %(previous)s to %(priority)s") % {
+                "previous": _priority(data.get("previous")),
+                "priority": _priority(data.get("priority")),
+            }
         elif event.kind == EventKind.ATTACHMENT_ADDED:
-            description = f"Added {data.get('name', 'a file')}"
+            description = _("Added %(name)s") % {"name": data.get("name") or _("a file")}
         elif event.kind == EventKind.INFORMATION_REQUESTED:
-            description = "The case is waiting for the resident and its clock has stopped"
+            description = _("The case is waiting for the resident and its clock has stopped")
         elif event.kind == EventKind.RESIDENT_REPLIED:
-            how = _label(Channel, data.get("channel")).lower() or "web"
-            description = f"By {how}" + (
-                "" if not data.get("recorded_by") else f", written down by {event_actor(event)}"
-            )
+            how = _label(Channel, data.get("channel")).lower() or _("web")
+            if data.get("recorded_by"):
+                description = _("By %(how)s, written down by %(name)s") % {
+                    "how": how,
+                    "name": event_actor(event),
+                }
+            else:
+                description = _("By %(how)s") % {"how": how}
             if data.get("due") and data.get("due") != data.get("previous_due"):
-                description += f". The clock restarted: now due {_moment(data['due'])}"
+                description += _(". The clock restarted: now due %(due)s") % {
+                    "due": _moment(data["due"])
+                }
         elif event.kind == EventKind.SLA_DUE_SOON:
-            description = f"Due {_moment(data.get('due'))}"
+            description = _("Due %(due)s") % {"due": _moment(data.get("due"))}
         elif event.kind == EventKind.SLA_BREACHED:
             leaders = data.get("team_leaders") or []
-            description = f"Was due {_moment(data.get('due'))}. " + (
-                f"Escalated to the team leader{'s' if len(leaders) != 1 else ''}: "
-                + ", ".join(str(email) for email in leaders)
-                if leaders
-                else "The team has no team leader to escalate to"
-            )
+            was_due = _("Was due %(due)s.") % {"due": _moment(data.get("due"))}
+            if leaders:
+                escalated = ngettext(
+                    "Escalated to the team leader: %(leaders)s",
+                    "Escalated to the team leaders: %(leaders)s",
+                    len(leaders),
+                ) % {"leaders": ", ".join(str(email) for email in leaders)}
+            else:
+                escalated = _("The team has no team leader to escalate to")
+            description = f"{was_due} {escalated}"
         elif event.kind == EventKind.DISPATCHED:
-            contractor = data.get("contractor") or "the contractor"
+            contractor = data.get("contractor") or _("the contractor")
             if data.get("outcome") == "gave_up":
-                description = f"Could not be sent to {contractor}"
+                description = _("Could not be sent to %(contractor)s") % {"contractor": contractor}
             else:
                 reference = data.get("external_id") or data.get("token")
-                description = f"Sent to {contractor}" + (
-                    f", their reference {reference}" if reference else ""
-                )
+                if reference:
+                    description = _("Sent to %(contractor)s, their reference %(reference)s") % {
+                        "contractor": contractor,
+                        "reference": reference,
+                    }
+                else:
+                    description = _("Sent to %(contractor)s") % {"contractor": contractor}
         elif event.kind == EventKind.EXTERNAL_UPDATE:
-            description = f"From {data.get('contractor') or 'the contractor'}"
+            description = _("From %(contractor)s") % {
+                "contractor": data.get("contractor") or _("the contractor")
+            }
             if data.get("status"):
-                description += (
-                    f". Status changed from {_label(Status, data.get('previous'))} "
-                    f"to {_label(Status, data.get('status'))}"
-                )
+                description += _(". Status changed from %(previous)s to %(status)s") % {
+                    "previous": _label(Status, data.get("previous")),
+                    "status": _label(Status, data.get("status")),
+                }
             if data.get("photo_url"):
-                description += f". Photo: {data['photo_url']}"
-        tag = ""
+                description += _(". Photo: %(url)s") % {"url": data["photo_url"]}
+        tag: str | Promise = ""
         if event.kind == EventKind.INTERNAL_NOTE:
             tag = INTERNAL_NOTE
         elif event.kind == EventKind.INFORMATION_REQUESTED:
@@ -210,7 +238,7 @@ def case_timeline(case: Case) -> list[TimelineItem]:
                 actor=(actor.full_name or actor.email) if actor else "",
                 description=description,
                 body=event.body,
-                tag=tag,
+                tag=str(tag),
             )
         )
     return items
