@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from borough.cases.models import (
     Case,
@@ -20,29 +23,31 @@ from borough.cases.models import (
 from borough.catalogue.forms import answers_summary
 from borough.catalogue.models import ServiceKind
 
-STATUS_LABELS: dict[str, str] = {
-    Status.OPEN: "Received",
-    Status.FOR_TRIAGE: "Received",
-    Status.WAITING: "Waiting for you",
-    Status.NOT_RESPONSIBLE: "Not our responsibility",
-    Status.NO_FURTHER_ACTION: "Closed",
-    Status.INTERNAL_REFERRAL: "Passed to another team",
+StrOrPromise = str | Promise
+
+STATUS_LABELS: dict[str, StrOrPromise] = {
+    Status.OPEN: _lazy("Received"),
+    Status.FOR_TRIAGE: _lazy("Received"),
+    Status.WAITING: _lazy("Waiting for you"),
+    Status.NOT_RESPONSIBLE: _lazy("Not our responsibility"),
+    Status.NO_FURTHER_ACTION: _lazy("Closed"),
+    Status.INTERNAL_REFERRAL: _lazy("Passed to another team"),
 }
 
 
 def status_label(status: str) -> str:
     if status in STATUS_LABELS:
-        return STATUS_LABELS[status]
+        return str(STATUS_LABELS[status])
     try:
         return str(Status(status).label)
     except ValueError:
         return status
 
 
-SENT: dict[str, str] = {
-    ServiceKind.REPORT: "Report sent",
-    ServiceKind.REQUEST: "Request sent",
-    ServiceKind.APPLY: "Application sent",
+SENT: dict[str, StrOrPromise] = {
+    ServiceKind.REPORT: _lazy("Report sent"),
+    ServiceKind.REQUEST: _lazy("Request sent"),
+    ServiceKind.APPLY: _lazy("Application sent"),
 }
 
 
@@ -60,30 +65,34 @@ def _title(event: CaseEvent, case: Case) -> str:
     # The council's own name for the status, when staff chose one ("Crew booked").
     named = str(event.data.get("status_label") or "")
     if kind == EventKind.CREATED:
-        return SENT.get(case.service.kind, "Sent")
+        return str(SENT.get(case.service.kind) or _("Sent"))
     if kind == EventKind.STATUS_CHANGED:
         if named:
-            return f"Status changed to ‘{named}’"  # noqa: RUF001
-        return f"Status changed to ‘{status_label(status)}’" if status else "Status changed"  # noqa: RUF001
+            return _("Status changed to ‘%(status)s’") % {"status": named}  # noqa: RUF001
+        if status:
+            return _("Status changed to ‘%(status)s’") % {"status": status_label(status)}  # noqa: RUF001
+        return _("Status changed")
     if kind == EventKind.CLOSED:
         if named:
-            return f"Closed: {named}"
-        return f"Closed: {status_label(status)}" if status else "Closed"
+            return _("Closed: %(status)s") % {"status": named}
+        if status:
+            return _("Closed: %(status)s") % {"status": status_label(status)}
+        return _("Closed")
     if kind == EventKind.REOPENED:
-        return "Reopened"
+        return _("Reopened")
     if kind == EventKind.PUBLIC_UPDATE:
-        return "Update"
+        return _("Update")
     if kind == EventKind.MARKED_DUPLICATE:
-        return "Closed as already reported"
+        return _("Closed as already reported")
     if kind == EventKind.RESIDENT_REPLIED:
-        return "Reply"
+        return _("Reply")
     if kind == EventKind.ATTACHMENT_ADDED:
-        return "File added"
+        return _("File added")
     if kind == EventKind.INFORMATION_REQUESTED:
-        return "Information requested"
+        return _("Information requested")
     if kind == EventKind.DECISION_MADE:
-        return "Decision made"
-    return "Update"
+        return _("Decision made")
+    return _("Update")
 
 
 def case_timeline_for_resident(*, case: Case, user: object) -> list[TimelineItem]:
@@ -97,7 +106,7 @@ def case_timeline_for_resident(*, case: Case, user: object) -> list[TimelineItem
             TimelineItem(
                 title=_title(event, case),
                 at=event.at,
-                author="You" if mine else council,
+                author=_("You") if mine else council,
                 body=event.body,
             )
         )

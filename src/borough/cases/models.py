@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from borough.contacts.models import Channel
 from borough.core.models import Team, TenantOwned, TimeStampedModel
@@ -16,19 +17,19 @@ from borough.core.models import Team, TenantOwned, TimeStampedModel
 class Status(models.TextChoices):
     """Case statuses, FixMyStreet's extended set; each maps onto Open311 open or closed."""
 
-    OPEN = "open", "Open"
-    FOR_TRIAGE = "for_triage", "For triage"
-    INVESTIGATING = "investigating", "Investigating"
-    IN_PROGRESS = "in_progress", "In progress"
-    ACTION_SCHEDULED = "action_scheduled", "Action scheduled"
-    WAITING = "waiting", "Waiting for the resident"
-    FIXED = "fixed", "Fixed"
-    CLOSED = "closed", "Closed"
-    DUPLICATE = "duplicate", "Duplicate"
-    NOT_RESPONSIBLE = "not_councils_responsibility", "Not the council's responsibility"
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
-    INTERNAL_REFERRAL = "internal_referral", "Referred"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    FOR_TRIAGE = "for_triage", _("For triage")
+    INVESTIGATING = "investigating", _("Investigating")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACTION_SCHEDULED = "action_scheduled", _("Action scheduled")
+    WAITING = "waiting", _("Waiting for the resident")
+    FIXED = "fixed", _("Fixed")
+    CLOSED = "closed", _("Closed")
+    DUPLICATE = "duplicate", _("Duplicate")
+    NOT_RESPONSIBLE = "not_councils_responsibility", _("Not the council's responsibility")
+    NO_FURTHER_ACTION = "no_further_action", _("No further action")
+    INTERNAL_REFERRAL = "internal_referral", _("Referred")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 CLOSED_STATUSES = frozenset(

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from jsonschema import Draft202012Validator, FormatChecker
 
 __all__ = [
@@ -120,14 +122,26 @@ _PHONE_CHARACTERS_RE: Final = re.compile(r"\+?[0-9 ()\-]+")
 # After the leading 0: 10 digits, or 9 for some area codes (016977 2...) and 0800 numbers.
 _UK_NATIONAL_NUMBER_RE: Final = re.compile(r"[1-9]\d{9}|1\d{8}|800\d{6}")
 
-MONEY_FORMAT_MESSAGE: Final = "Enter an amount in pounds and pence, like 12.50"
-EMAIL_FORMAT_MESSAGE: Final = "Enter an email address in the correct format, like name@example.com"
-PHONE_FORMAT_MESSAGE: Final = (
+# Messages a resident reads are translated (gettext) when they are shown; these are lazy.
+MONEY_FORMAT_MESSAGE: Final = gettext_lazy("Enter an amount in pounds and pence, like 12.50")
+EMAIL_FORMAT_MESSAGE: Final = gettext_lazy(
+    "Enter an email address in the correct format, like name@example.com"
+)
+PHONE_FORMAT_MESSAGE: Final = gettext_lazy(
     "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 )
-UPRN_MESSAGE: Final = "Select an address from the list"
+UPRN_MESSAGE: Final = gettext_lazy("Select an address from the list")
 # GOV.UK's own wording, with its en dash.
-FILE_FORMAT_MESSAGE: Final = "The selected file could not be uploaded – try again"  # noqa: RUF001
+FILE_FORMAT_MESSAGE: Final = gettext_lazy(
+    "The selected file could not be uploaded – try again"  # noqa: RUF001
+)
+
+# The words for the parts of a date input, in "must include a day and month".
+_DATE_PARTS: Final = {
+    "day": gettext_lazy("day"),
+    "month": gettext_lazy("month"),
+    "year": gettext_lazy("year"),
+}
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
@@ -724,7 +738,7 @@ def visible_questions(
 
     A question is visible when its page's condition and its own condition hold.
     """
-    return [question for _, shown in _walk(definition, _given(answers)) for question in shown]
+    return [question for _page, shown in _walk(definition, _given(answers)) for question in shown]
 
 
 # --- Cleaning answers ----------------------------------------------------------------------
@@ -748,14 +762,15 @@ class FormContext:
 Cleaned = tuple[object, str | None]
 
 
-def _message(question: Mapping[str, Any], rule: str, default: str) -> str:
-    """The question's own message for a rule, if it has one, else the default."""
+def _message(question: Mapping[str, Any], rule: str, default: Any) -> str:
+    """The question's own message for a rule, if it has one, else the default (translated:
+    a lazy message becomes text in the active language)."""
     errors = question.get("errors")
     if isinstance(errors, Mapping):
         custom = errors.get(rule)
         if isinstance(custom, str) and custom:
             return custom
-    return default
+    return str(default)
 
 
 def _rules(question: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -764,8 +779,10 @@ def _rules(question: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _required_message(question: Mapping[str, Any]) -> str:
-    verb = "Select" if question.get("type") in SELECT_TYPES else "Enter"
-    return _message(question, "required", f"{verb} {question_name(question)}")
+    name = question_name(question)
+    if question.get("type") in SELECT_TYPES:
+        return _message(question, "required", _("Select %(name)s") % {"name": name})
+    return _message(question, "required", _("Enter %(name)s") % {"name": name})
 
 
 def _number_text(number: int | float) -> str:
@@ -787,11 +804,24 @@ def _range_message(
     """ "X must be between a and b", "X must be a or more" or "X must be b or less"."""
     name = _capital(question_name(question))
     if low is not None and high is not None:
-        default = f"{name} must be between {show(low)} and {show(high)}{suffix}"
+        default = _("%(name)s must be between %(low)s and %(high)s%(suffix)s") % {
+            "name": name,
+            "low": show(low),
+            "high": show(high),
+            "suffix": suffix,
+        }
     elif too_low:
-        default = f"{name} must be {show(low)}{suffix} or more"
+        default = _("%(name)s must be %(low)s%(suffix)s or more") % {
+            "name": name,
+            "low": show(low),
+            "suffix": suffix,
+        }
     else:
-        default = f"{name} must be {show(high)}{suffix} or less"
+        default = _("%(name)s must be %(high)s%(suffix)s or less") % {
+            "name": name,
+            "high": show(high),
+            "suffix": suffix,
+        }
     return _message(question, rule, default)
 
 
@@ -810,7 +840,9 @@ def _clean_text(question: Mapping[str, Any], raw: object, context: FormContext) 
     text = _text_of(raw)
     if text is None:
         return None, _message(
-            question, "format", f"{_capital(question_name(question))} must be text"
+            question,
+            "format",
+            _("%(name)s must be text") % {"name": _capital(question_name(question))},
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
@@ -824,18 +856,27 @@ def _clean_text(question: Mapping[str, Any], raw: object, context: FormContext) 
         return None, _message(
             question,
             "min_length" if length < low else "max_length",
-            f"{name} must be between {low} and {high} characters",
+            _("%(name)s must be between %(low)s and %(high)s characters")
+            % {"name": name, "low": low, "high": high},
         )
     if length > longest:
         return None, _message(
-            question, "max_length", f"{name} must be {longest} characters or less"
+            question,
+            "max_length",
+            _("%(name)s must be %(count)s characters or less") % {"name": name, "count": longest},
         )
     if low is not None and length < low:
-        return None, _message(question, "min_length", f"{name} must be {low} characters or more")
+        return None, _message(
+            question,
+            "min_length",
+            _("%(name)s must be %(count)s characters or more") % {"name": name, "count": low},
+        )
     pattern = rules.get("pattern")
     if isinstance(pattern, str) and not re.fullmatch(pattern, text):
         return None, _message(
-            question, "pattern", f"Enter {question_name(question)} in the correct format"
+            question,
+            "pattern",
+            _("Enter %(name)s in the correct format") % {"name": question_name(question)},
         )
     return text, None
 
@@ -862,11 +903,13 @@ def _clean_number(question: Mapping[str, Any], raw: object, context: FormContext
     name = _capital(question_name(question))
     number = _parse_number(raw)
     if number is None:
-        return None, _message(question, "format", f"{name} must be a number")
+        return None, _message(question, "format", _("%(name)s must be a number") % {"name": name})
     rules = _rules(question)
     if rules.get("integer") is True and isinstance(number, float):
         if not number.is_integer():
-            return None, _message(question, "integer", f"{name} must be a whole number")
+            return None, _message(
+                question, "integer", _("%(name)s must be a whole number") % {"name": name}
+            )
         number = int(number)
     low, high = rules.get("min"), rules.get("max")
     if (low is not None and number < low) or (high is not None and number > high):
@@ -941,7 +984,7 @@ def _date_part(value: object) -> str:
 
 def _clean_date(question: Mapping[str, Any], raw: object, context: FormContext) -> Cleaned:
     name = _capital(question_name(question))
-    not_real = _message(question, "format", f"{name} must be a real date")
+    not_real = _message(question, "format", _("%(name)s must be a real date") % {"name": name})
     if isinstance(raw, str):
         match = _ISO_DATE_RE.fullmatch(raw.strip())
         if not match:
@@ -954,7 +997,10 @@ def _clean_date(question: Mapping[str, Any], raw: object, context: FormContext) 
             return None, None
         if missing:
             return None, _message(
-                question, "incomplete", f"{name} must include a {' and '.join(missing)}"
+                question,
+                "incomplete",
+                _("%(name)s must include a %(parts)s")
+                % {"name": name, "parts": _(" and ").join(str(_DATE_PARTS[p]) for p in missing)},
             )
         day_match = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", parts["day"].lower())
         month_text = parts["month"].lower().rstrip(".")
@@ -965,7 +1011,7 @@ def _clean_date(question: Mapping[str, Any], raw: object, context: FormContext) 
         )
         if not re.fullmatch(r"\d{4}", parts["year"]):
             if re.fullmatch(r"\d{1,6}", parts["year"]):
-                return None, _message(question, "format", "Year must include 4 numbers")
+                return None, _message(question, "format", _("Year must include 4 numbers"))
             return None, not_real
         if not day_match or month_number is None:
             return None, not_real
@@ -980,20 +1026,34 @@ def _clean_date(question: Mapping[str, Any], raw: object, context: FormContext) 
     rules = _rules(question)
     today = context.today or datetime.now(UK).date()
     if rules.get("not_future") is True and value > today:
-        return None, _message(question, "not_future", f"{name} must be today or in the past")
+        return None, _message(
+            question, "not_future", _("%(name)s must be today or in the past") % {"name": name}
+        )
     if rules.get("not_past") is True and value < today:
-        return None, _message(question, "not_past", f"{name} must be today or in the future")
+        return None, _message(
+            question, "not_past", _("%(name)s must be today or in the future") % {"name": name}
+        )
     earliest, latest = _iso_date(rules.get("min")), _iso_date(rules.get("max"))
     too_early = earliest is not None and value < earliest
     if too_early or (latest is not None and value > latest):
         rule = "min" if too_early else "max"
         if earliest is not None and latest is not None:
-            default = f"{name} must be between {date_text(earliest)} and {date_text(latest)}"
+            default = _("%(name)s must be between %(low)s and %(high)s") % {
+                "name": name,
+                "low": date_text(earliest),
+                "high": date_text(latest),
+            }
         elif earliest is not None:
-            default = f"{name} must be the same as or after {date_text(earliest)}"
+            default = _("%(name)s must be the same as or after %(date)s") % {
+                "name": name,
+                "date": date_text(earliest),
+            }
         else:
             assert latest is not None
-            default = f"{name} must be the same as or before {date_text(latest)}"
+            default = _("%(name)s must be the same as or before %(date)s") % {
+                "name": name,
+                "date": date_text(latest),
+            }
         return None, _message(question, rule, default)
     return value.isoformat(), None
 
@@ -1069,14 +1129,26 @@ def _clean_checkboxes(question: Mapping[str, Any], raw: object, context: FormCon
     name = question_name(question)
     low, high = rules.get("min_selected"), rules.get("max_selected")
     if low is not None and len(values) < low:
-        plural = "option" if low == 1 else "options"
         return None, _message(
-            question, "min_selected", f"Select at least {low} {plural} for {name}"
+            question,
+            "min_selected",
+            ngettext(
+                "Select at least %(count)s option for %(name)s",
+                "Select at least %(count)s options for %(name)s",
+                low,
+            )
+            % {"count": low, "name": name},
         )
     if high is not None and len(values) > high:
-        plural = "option" if high == 1 else "options"
         return None, _message(
-            question, "max_selected", f"Select no more than {high} {plural} for {name}"
+            question,
+            "max_selected",
+            ngettext(
+                "Select no more than %(count)s option for %(name)s",
+                "Select no more than %(count)s options for %(name)s",
+                high,
+            )
+            % {"count": high, "name": name},
         )
     return values, None
 
@@ -1133,7 +1205,8 @@ def _clean_address(question: Mapping[str, Any], raw: object, context: FormContex
         return None, _message(
             question,
             "format",
-            f"{_capital(question_name(question))} must be {ADDRESS_MAX_LENGTH} characters or less",
+            _("%(name)s must be %(count)s characters or less")
+            % {"name": _capital(question_name(question)), "count": ADDRESS_MAX_LENGTH},
         )
     return {"uprn": uprn, "text": text}, None
 
@@ -1152,7 +1225,7 @@ def _coordinate(value: object) -> float | None:
 
 def _clean_location(question: Mapping[str, Any], raw: object, context: FormContext) -> Cleaned:
     name = question_name(question)
-    invalid = _message(question, "format", f"Select {name} on the map")
+    invalid = _message(question, "format", _("Select %(name)s on the map") % {"name": name})
     if isinstance(raw, Mapping):
         latitude, longitude = _coordinate(raw.get("latitude")), _coordinate(raw.get("longitude"))
     elif isinstance(raw, str) and raw.count(",") == 1:
@@ -1167,7 +1240,9 @@ def _clean_location(question: Mapping[str, Any], raw: object, context: FormConte
         and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]
     ):
         return None, _message(
-            question, "bounds", f"{_capital(name)} must be in Great Britain or Northern Ireland"
+            question,
+            "bounds",
+            _("%(name)s must be in Great Britain or Northern Ireland") % {"name": _capital(name)},
         )
     if context.location_allowed is not None:
         refusal = context.location_allowed(latitude, longitude)
@@ -1194,8 +1269,16 @@ def _clean_file(question: Mapping[str, Any], raw: object, context: FormContext) 
         return None, None
     most = _rules(question).get("max_files", DEFAULT_MAX_FILES)
     if len(tokens) > most:
-        plural = "file" if most == 1 else "files"
-        return None, _message(question, "max_files", f"You can only select up to {most} {plural}")
+        return None, _message(
+            question,
+            "max_files",
+            ngettext(
+                "You can only select up to %(count)s file",
+                "You can only select up to %(count)s files",
+                most,
+            )
+            % {"count": most},
+        )
     return tokens, None
 
 
@@ -1266,7 +1349,7 @@ def answers_clean(
             return True, value
         return False, None
 
-    for _ in _walk(definition, answer_for):
+    for _step in _walk(definition, answer_for):
         pass
     return cleaned, errors
 
@@ -1285,7 +1368,7 @@ def _answer_text(question: Mapping[str, Any], value: object) -> str:
     if qtype == "date" and isinstance(value, str) and (day := _iso_date(value)):
         return date_text(day)
     if qtype == "yes_no" and isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if qtype in ("radios", "select") and isinstance(value, str):
         return labels.get(value, value)
     if qtype == "checkboxes" and isinstance(value, list):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from borough.notify.models import NotificationKind
 
@@ -26,23 +27,32 @@ class RenderedEmail:
 def _subject(kind: str, context: dict[str, Any]) -> str:
     reference = context["case"].reference
     if kind == NotificationKind.ACKNOWLEDGEMENT:
-        return f"{context['noun'].capitalize()} received: {reference}"
+        return _("%(noun)s received: %(reference)s") % {
+            "noun": str(context["noun"]).capitalize(),
+            "reference": reference,
+        }
     if kind == NotificationKind.CASE_UPDATE:
-        return f"Update on {reference}"
+        return _("Update on %(reference)s") % {"reference": reference}
     if kind == NotificationKind.CASE_CLOSED:
-        return f"{reference} is closed"
+        return _("%(reference)s is closed") % {"reference": reference}
     if kind == NotificationKind.CASE_REOPENED:
-        return f"{reference} has been reopened"
+        return _("%(reference)s has been reopened") % {"reference": reference}
     if kind == NotificationKind.MARKED_DUPLICATE:
-        return f"{reference} is a duplicate of {context['original']}"
+        return _("%(reference)s is a duplicate of %(original)s") % {
+            "reference": reference,
+            "original": context["original"],
+        }
     if kind == NotificationKind.ASSIGNED_TO_YOU:
-        return f"{reference} has been assigned to you"
+        return _("%(reference)s has been assigned to you") % {"reference": reference}
     if kind == NotificationKind.TRANSFERRED_TO_TEAM:
-        return f"{reference} has been transferred to {context['team'].name}"
+        return _("%(reference)s has been transferred to %(team)s") % {
+            "reference": reference,
+            "team": context["team"].name,
+        }
     if kind == NotificationKind.SLA_DUE_SOON:
-        return f"{reference} is due soon"
+        return _("%(reference)s is due soon") % {"reference": reference}
     if kind == NotificationKind.SLA_BREACHED:
-        return f"{reference} is past its target time"
+        return _("%(reference)s is past its target time") % {"reference": reference}
     raise ValueError(f"No subject for notifications of kind {kind!r}")
 
 

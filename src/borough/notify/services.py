@@ -275,7 +275,7 @@ def when_text(moment: datetime) -> str:
 
 
 def _status_label(value: Any) -> str:
-    return Status(value).label if value in Status.values else ""
+    return str(Status(value).label) if value in Status.values else ""
 
 
 def _context(event: CaseEvent, case: Case, recipient: Recipient) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from borough.catalogue.forms import UPRN_MESSAGE, FormContext, answer_clean
 from borough.places.models import Property
@@ -29,16 +30,19 @@ MANUAL: Final = "manual"
 LOOKUP: Final = "lookup"
 SEARCH_RESULTS_LIMIT: Final = 100
 
-ENTER_POSTCODE: Final = "Enter a postcode"
-REAL_POSTCODE: Final = "Enter a real postcode"
-NO_ADDRESSES: Final = "We could not find any addresses for that postcode \u2013 check it or enter the address manually"
-NO_PLACES: Final = (
+# Translated when shown (lazy): compared with `==`, and made text with str() when returned.
+ENTER_POSTCODE: Final = gettext_lazy("Enter a postcode")
+REAL_POSTCODE: Final = gettext_lazy("Enter a real postcode")
+NO_ADDRESSES: Final = gettext_lazy(
+    "We could not find any addresses for that postcode \u2013 check it or enter the address manually"
+)
+NO_PLACES: Final = gettext_lazy(
     "We could not find that postcode or street \u2013 check it and try again, "
     "or enter a postcode nearby"
 )
-ENTER_PLACE: Final = "Enter a postcode or street name"
-LINE1_REQUIRED: Final = "Enter address line 1, typically the building and street"
-TOWN_REQUIRED: Final = "Enter town or city"
+ENTER_PLACE: Final = gettext_lazy("Enter a postcode or street name")
+LINE1_REQUIRED: Final = gettext_lazy("Enter address line 1, typically the building and street")
+TOWN_REQUIRED: Final = gettext_lazy("Enter town or city")
 
 
 def _text(post: QueryDict, name: str, limit: int = 500) -> str:
@@ -66,11 +70,11 @@ def place_lookup(text: str, *, postcode_only: bool) -> tuple[list[Property], str
         return [], None
     if postcode_normalise(text):
         found = addresses_for_postcode(text)
-        return found, None if found else (NO_ADDRESSES if postcode_only else NO_PLACES)
+        return found, None if found else str(NO_ADDRESSES if postcode_only else NO_PLACES)
     if postcode_only:
-        return [], REAL_POSTCODE
+        return [], str(REAL_POSTCODE)
     found = address_search(text, limit=SEARCH_RESULTS_LIMIT)
-    return found, None if found else NO_PLACES
+    return found, None if found else str(NO_PLACES)
 
 
 def _same_search(one: object, other: object) -> bool:
@@ -224,20 +228,20 @@ def _address_error(
         if not any(typed) and not postcode and not _required(question):
             return None
         if not typed[0]:
-            return LINE1_REQUIRED
+            return str(LINE1_REQUIRED)
         if not typed[2]:
-            return TOWN_REQUIRED
+            return str(TOWN_REQUIRED)
         if postcode and not postcode_normalise(postcode):
-            return REAL_POSTCODE
+            return str(REAL_POSTCODE)
     else:
         postcode = str(value.get("postcode") or "").strip()
         if not value.get("uprn"):
             if not postcode:
                 if not _required(question) and not needs_uprn:
                     return None
-                return _own_required_message(question, ENTER_POSTCODE)
+                return _own_required_message(question, str(ENTER_POSTCODE))
             _, lookup_error = place_lookup(postcode, postcode_only=True)
-            return lookup_error or UPRN_MESSAGE
+            return lookup_error or str(UPRN_MESSAGE)
     cleaned_input = {"uprn": value.get("uprn"), "text": value.get("text") or ""}
     _, error = answer_clean(question, cleaned_input, context=context)
     return error
@@ -250,9 +254,13 @@ def _location_error(
     if not value.get("uprn") and not _has_point(value):
         search = str(value.get("search") or "").strip()
         if not search:
-            return None if not _required(question) else _own_required_message(question, ENTER_PLACE)
+            return (
+                None
+                if not _required(question)
+                else _own_required_message(question, str(ENTER_PLACE))
+            )
         _, lookup_error = place_lookup(search, postcode_only=False)
-        return lookup_error or UPRN_MESSAGE
+        return lookup_error or str(UPRN_MESSAGE)
     point = {"latitude": value.get("latitude"), "longitude": value.get("longitude")}
     _, error = answer_clean(question, point, context=context)
     return error

@@ -110,10 +110,12 @@ def location_question(service: Service) -> dict[str, Any]:
     return {
         "id": "location",
         "type": "location",
-        "label": "Where is the problem?" if service.kind == "report" else "Where is it?",
-        "name": "the location",
-        "hint": "Enter a postcode or street name, then choose the nearest address.",
-        "errors": {"required": "Enter a postcode or street name"},
+        "label": gettext("Where is the problem?")
+        if service.kind == "report"
+        else gettext("Where is it?"),
+        "name": gettext("the location"),
+        "hint": gettext("Enter a postcode or street name, then choose the nearest address."),
+        "errors": {"required": gettext("Enter a postcode or street name")},
     }
 
 
@@ -121,9 +123,9 @@ def address_question(service: Service) -> dict[str, Any]:
     return {
         "id": "address",
         "type": "address",
-        "label": "What is the address?",
-        "name": "the address",
-        "errors": {"required": "Enter a postcode"},
+        "label": gettext("What is the address?"),
+        "name": gettext("the address"),
+        "errors": {"required": gettext("Enter a postcode")},
     }
 
 
@@ -221,13 +223,13 @@ def same_problem_question(nearby: list[CaseNear]) -> dict[str, Any]:
     return {
         "id": "same",
         "type": "radios",
-        "label": "Is this the same problem?",
-        "name": "whether this is the same problem",
+        "label": gettext("Is this the same problem?"),
+        "name": gettext("whether this is the same problem"),
         "options": [
             *({"value": near.case.reference, "label": near.case.reference} for near in nearby),
-            {"value": DIFFERENT, "label": "No, this is a different problem"},
+            {"value": DIFFERENT, "label": gettext("No, this is a different problem")},
         ],
-        "errors": {"required": "Select if this is the same problem or a different one"},
+        "errors": {"required": gettext("Select if this is the same problem or a different one")},
     }
 
 
@@ -467,7 +469,9 @@ class Journey:
                 inside = False
             if inside:
                 return None
-            return f"Choose a location in the area {organisation.name} covers"
+            return gettext("Choose a location in the area %(organisation)s covers") % {
+                "organisation": organisation.name
+            }
 
         return FormContext(uprn_exists=uprn_exists, location_allowed=location_allowed)
 
@@ -533,7 +537,9 @@ class Journey:
         if self.asks_details:
             page = {
                 "id": DETAILS_STEP,
-                "title": gettext("The caller’s details") if self.assisted else "Your details",  # noqa: RUF001
+                "title": gettext("The caller’s details")  # noqa: RUF001
+                if self.assisted
+                else gettext("Your details"),
                 "questions": self.details_questions(),
             }
             steps.append(Step(DETAILS_STEP, DETAILS, page))
@@ -647,9 +653,9 @@ class Journey:
             wants = isinstance(shown, list) and "yes" in shown
             asked_name = any(question["id"] == "name" for question in step.questions)
             if wants and asked_name and not str(raw.get("name", "")).strip():
-                errors["name"] = "Enter your full name to show it on the public report"
+                errors["name"] = gettext("Enter your full name to show it on the public report")
             elif wants and not asked_name and self.user is not None and not self.account_name:
-                errors["show_name"] = (
+                errors["show_name"] = gettext(
                     "Add your name to your account to show it on the public report"
                 )
         # In the order of the questions on the page, for the error summary.

@@ -14,6 +14,8 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from borough.cases.models import Attachment, Case, CaseEvent, EventKind, Status
 from borough.cases.selectors import (
@@ -34,39 +36,42 @@ NEAREST_ADDRESS_METRES: Final = 150
 
 # Public words for each status (the back office uses the staff words), and the tag colour.
 _PUBLIC_STATUS: Final = {
-    Status.OPEN: ("Open", "govuk-tag--blue"),
-    Status.FOR_TRIAGE: ("Open", "govuk-tag--blue"),
-    Status.INVESTIGATING: ("Investigating", "govuk-tag--purple"),
-    Status.IN_PROGRESS: ("In progress", "govuk-tag--turquoise"),
-    Status.ACTION_SCHEDULED: ("Action scheduled", "govuk-tag--turquoise"),
-    Status.WAITING: ("In progress", "govuk-tag--turquoise"),
-    Status.FIXED: ("Fixed", "govuk-tag--green"),
-    Status.CLOSED: ("Closed", "govuk-tag--grey"),
-    Status.DUPLICATE: ("Duplicate", "govuk-tag--grey"),
-    Status.NOT_RESPONSIBLE: ("Not the council’s responsibility", "govuk-tag--grey"),  # noqa: RUF001
-    Status.NO_FURTHER_ACTION: ("No further action", "govuk-tag--grey"),
-    Status.INTERNAL_REFERRAL: ("Referred", "govuk-tag--grey"),
-    Status.CANCELLED: ("Closed", "govuk-tag--grey"),
+    Status.OPEN: (_lazy("Open"), "govuk-tag--blue"),
+    Status.FOR_TRIAGE: (_lazy("Open"), "govuk-tag--blue"),
+    Status.INVESTIGATING: (_lazy("Investigating"), "govuk-tag--purple"),
+    Status.IN_PROGRESS: (_lazy("In progress"), "govuk-tag--turquoise"),
+    Status.ACTION_SCHEDULED: (_lazy("Action scheduled"), "govuk-tag--turquoise"),
+    Status.WAITING: (_lazy("In progress"), "govuk-tag--turquoise"),
+    Status.FIXED: (_lazy("Fixed"), "govuk-tag--green"),
+    Status.CLOSED: (_lazy("Closed"), "govuk-tag--grey"),
+    Status.DUPLICATE: (_lazy("Duplicate"), "govuk-tag--grey"),
+    Status.NOT_RESPONSIBLE: (_lazy("Not the council’s responsibility"), "govuk-tag--grey"),  # noqa: RUF001
+    Status.NO_FURTHER_ACTION: (_lazy("No further action"), "govuk-tag--grey"),
+    Status.INTERNAL_REFERRAL: (_lazy("Referred"), "govuk-tag--grey"),
+    Status.CANCELLED: (_lazy("Closed"), "govuk-tag--grey"),
 }
 
 
 def public_status(status: str) -> tuple[str, str]:
     """("In progress", "govuk-tag--turquoise"): the public label and tag class of a status."""
     try:
-        return _PUBLIC_STATUS[Status(status)]
+        label, tag = _PUBLIC_STATUS[Status(status)]
     except (KeyError, ValueError):
-        return ("Open", "govuk-tag--blue")
+        return (_("Open"), "govuk-tag--blue")
+    return (str(label), tag)
 
 
 def distance_text(metres: float) -> str:
     """ "120 metres away", "Less than 10 metres away", "1.2 kilometres away"."""
     if metres < 10:
-        return "Less than 10 metres away"
+        return _("Less than 10 metres away")
     if metres < 995:
-        return f"{round(metres / 10) * 10:,} metres away"
+        return _("%(number)s metres away") % {"number": f"{round(metres / 10) * 10:,}"}
     kilometres = round(metres / 1000, 1)
     number = f"{kilometres:g}"
-    return f"{number} kilometre away" if number == "1" else f"{number} kilometres away"
+    if number == "1":
+        return _("%(number)s kilometre away") % {"number": number}
+    return _("%(number)s kilometres away") % {"number": number}
 
 
 def date_text(moment: datetime) -> str:
@@ -119,9 +124,9 @@ def public_where(case: Case, *, nearest: bool = True) -> str:
             # The building and street only: never a flat, which could be someone's home.
             place = found[0]
             line = f"{place.paon} {place.street_name}".strip()
-            return f"Near {line}, {place.town}"
+            return _("Near %(place)s") % {"place": f"{line}, {place.town}"}
     street = _street_text(case)
-    return f"On or near {street}" if street else ""
+    return _("On or near %(street)s") % {"street": street} if street else ""
 
 
 @dataclass(frozen=True)
@@ -207,21 +212,23 @@ def public_updates(case: Case) -> list[Update]:
     updates = []
     for event in public_case_events(case=case):
         author = organisation
-        title = "Update"
+        title = _("Update")
         link = ""
         if event.kind == EventKind.CREATED:
-            title = "Reported"
+            title = _("Reported")
             author = case.reporter_name if case.show_name_publicly else ""
         elif event.kind in (EventKind.STATUS_CHANGED, EventKind.CLOSED, EventKind.REOPENED):
             # The council's own name for the status, when staff chose one ("Crew booked").
-            title = "Status changed to " + str(
-                event.data.get("status_label") or _status_words(event.data.get("status"))
-            )
+            title = _("Status changed to %(status)s") % {
+                "status": str(
+                    event.data.get("status_label") or _status_words(event.data.get("status"))
+                )
+            }
         elif event.kind == EventKind.MARKED_DUPLICATE:
-            title = "Marked as a duplicate"
+            title = _("Marked as a duplicate")
             link = str(event.data.get("original") or "")
         elif event.kind == EventKind.ATTACHMENT_ADDED:
-            title = "Photo added"
+            title = _("Photo added")
         updates.append(_update(event, title, author, link))
     return updates
 

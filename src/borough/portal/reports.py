@@ -109,14 +109,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     place = ""
     if searched:
         if not query:
-            error = ENTER_PLACE
+            error = str(ENTER_PLACE)
         else:
             found, lookup_error = place_lookup(query, postcode_only=False)
             if found:
                 point = _centre_of(found)
                 place = postcode_normalise(query) or query
             else:
-                error = lookup_error or ENTER_PLACE
+                error = lookup_error or str(ENTER_PLACE)
     elif point is not None:
         place = "the place you chose on the map"
     cards = []

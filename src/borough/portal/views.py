@@ -345,7 +345,7 @@ def _page_post(request: HttpRequest, journey: Journey, step: Step, *, change: bo
             search_text = values[finding].get("postcode" if postcode_only else "search", "")
             _, lookup_error = place_lookup(search_text, postcode_only=postcode_only)
             if not search_text:
-                lookup_error = ENTER_POSTCODE if postcode_only else ENTER_PLACE
+                lookup_error = str(ENTER_POSTCODE if postcode_only else ENTER_PLACE)
             if lookup_error:
                 errors[finding] = lookup_error
         return _page_render(request, journey, step, errors=errors, change=change)
