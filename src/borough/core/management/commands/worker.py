@@ -90,6 +90,12 @@ PERIODIC_JOBS = [
         "UPLOAD_SWEEP_SECONDS",
         "borough.portal.tasks.saved_journeys_clear",
     ),
+    # Sign-in attempts older than 30 days (they hold IP addresses): hourly housekeeping too.
+    (
+        "accounts.sign_in_attempts_clear",
+        "UPLOAD_SWEEP_SECONDS",
+        "borough.accounts.tasks.sign_in_attempts_clear",
+    ),
     ("dispatch.sweep", "DISPATCH_SWEEP_SECONDS", "borough.dispatch.tasks.dispatch_sweep"),
     (
         "payments.reconcile",
