@@ -10,6 +10,7 @@ from borough.cases.services import (
     case_status_change,
 )
 from borough.core.models import AuditEntry
+from borough.notify.models import Notification
 from borough.open311.models import ReceivedUpdate
 from borough.open311.services import apikey_issue
 from tests.open311.conftest import BASE, errors_of, xml_of
@@ -157,14 +158,70 @@ def test_reply_to_a_closed_case_is_refused(client, world, post_request, make_sta
     assert not CaseEvent.objects.filter(kind="resident_replied").exists()
 
 
-def test_only_the_reporter_may_update(client, world, post_request):
+def test_an_update_from_someone_else_reaches_staff_and_changes_nothing(
+    client, world, post_request, make_staff
+):
+    # FixMyStreet sends every commenter's update, with their own email and name; the key of
+    # the case's organisation vouches for it.
     case = _reported(client, world, post_request)
+    officer = make_staff(world.highways, "caseworker")
+    case_status_change(case=case, status="waiting", actor=officer, public_message="Which side?")
+    case.refresh_from_db()
+    due = case.sla_due_at
+    emails_before = Notification.objects.count()
     response = client.post(
-        f"{BASE}/servicerequestupdates.json", _update(world, case, email="someone@example.com")
+        f"{BASE}/servicerequestupdates.json",
+        _update(world, case, email="Neighbour@example.com", first_name="Nell", last_name="Bour"),
     )
-    assert response.status_code == 403
-    assert not ReceivedUpdate.objects.exists()
+    assert response.status_code == 201
+    event = CaseEvent.objects.get(kind="internal_note")
+    assert response.json() == [{"update_id": str(event.pk)}]
+    assert event.body == "It is getting bigger"
+    assert event.public is False
+    assert event.actor is None
+    assert event.data == {
+        "source": "public",
+        "channel": "app",
+        "from_name": "Nell Bour",
+        "from_email": "neighbour@example.com",
+    }
+    # Not the reporter's reply: the case still waits for the reporter, its clock stopped.
     assert not CaseEvent.objects.filter(kind="resident_replied").exists()
+    case.refresh_from_db()
+    assert (case.status, case.sla_due_at) == ("waiting", due)
+    assert Notification.objects.count() == emails_before
+    received = ReceivedUpdate.objects.get()
+    assert (received.external_id, received.event) == ("501", event)
+    audit = AuditEntry.objects.get(action="open311.update_receive")
+    assert audit.detail["from_reporter"] is False
+
+
+def test_someone_else_cannot_reopen_a_closed_report(client, world, post_request, make_staff):
+    case = _reported(client, world, post_request)
+    officer = make_staff(world.highways, "caseworker")
+    case_close(case=case, actor=officer, resolution="Filled in")
+    response = client.post(
+        f"{BASE}/servicerequestupdates.json",
+        _update(world, case, email="neighbour@example.com", status="REOPEN"),
+    )
+    assert response.status_code == 201
+    case.refresh_from_db()
+    assert not case.is_open
+    assert not CaseEvent.objects.filter(kind="reopened").exists()
+    note = CaseEvent.objects.get(kind="internal_note")
+    assert note.data["from_email"] == "neighbour@example.com"
+    assert ReceivedUpdate.objects.get().status == "reopen"
+
+
+def test_an_update_needs_the_senders_email(client, world, post_request):
+    case = _reported(client, world, post_request)
+    response = client.post(f"{BASE}/servicerequestupdates.json", _update(world, case, email=None))
+    assert response.status_code == 400
+    assert errors_of(response) == [
+        "email: Enter the email address of the person sending the update"
+    ]
+    assert not ReceivedUpdate.objects.exists()
+    assert not CaseEvent.objects.filter(kind__in=["internal_note", "resident_replied"]).exists()
 
 
 def test_bad_updates(client, world, post_request):

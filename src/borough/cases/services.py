@@ -42,7 +42,7 @@ from borough.contacts.services import contact_log
 from borough.core.models import Role, Team
 from borough.core.references import reference_generate
 from borough.core.workingdays import due_after_working_days, due_after_working_hours
-from borough.places.geo import organisations_at, ward_at
+from borough.places.geo import point_in_area, ward_at
 from borough.places.models import Property
 from borough.places.selectors import property_by_uprn, street_id_near
 
@@ -111,9 +111,20 @@ class Submission:
     external_references: dict[str, str] = field(default_factory=dict)
     priority: int = Priority.NORMAL
     submitted_at: datetime | None = None
+    # The service's form when the caller has it already (the latest version, or the one
+    # `form_version` names), so that it is not read again.
+    form: FormDefinition | None = None
 
 
-def _form_for(service: Service, version: int | None) -> FormDefinition:
+def _form_for(
+    service: Service, version: int | None, given: FormDefinition | None = None
+) -> FormDefinition:
+    if (
+        given is not None
+        and given.service_id == service.pk
+        and (version is None or given.version == version)
+    ):
+        return given
     forms = service.forms.all()
     form = forms.filter(version=version).first() if version else forms.order_by("-version").first()
     if form is None:
@@ -146,7 +157,7 @@ def _validate_submission(sub: Submission) -> tuple[dict[str, Any], Property | No
         raise CaseInvalid({"service": "This service is not available"})
     if sub.channel not in Channel.values:
         errors["channel"] = "Select a channel"
-    form = _form_for(service, sub.form_version)
+    form = _form_for(service, sub.form_version, sub.form)
 
     prop: Property | None = None
     if sub.uprn:
@@ -164,9 +175,7 @@ def _validate_submission(sub: Submission) -> tuple[dict[str, Any], Property | No
     if lat is not None and lon is not None:
         if not (49.8 <= lat <= 60.95 and -8.7 <= lon <= 1.8):
             errors[LOCATION] = "Choose a location in the UK"
-        elif service.organisation.boundary and service.organisation not in organisations_at(
-            lat, lon
-        ):
+        elif service.organisation.boundary and not point_in_area(service.organisation, lat, lon):
             errors[LOCATION] = (
                 f"This location is outside the area {service.organisation.name} covers"
             )
@@ -220,7 +229,11 @@ def case_create(*, submission: Submission) -> Case:
             return existing
     cleaned, prop, form = _validate_submission(sub)
     try:
-        return _case_insert(sub, cleaned, prop, form)
+        # Inside a caller's transaction (Open311), a savepoint is only needed when a unique
+        # idempotency key may clash with a request sent at the same moment: the clash is
+        # then rolled back to here and answered with the first case.
+        with transaction.atomic(savepoint=bool(sub.idempotency_key)):
+            return _case_insert(sub, cleaned, prop, form)
     except IntegrityError:
         if sub.idempotency_key:
             existing = Case.objects.filter(idempotency_key=sub.idempotency_key).first()
@@ -229,7 +242,6 @@ def case_create(*, submission: Submission) -> Case:
         raise
 
 
-@transaction.atomic
 def _case_insert(
     sub: Submission, cleaned: dict[str, Any], prop: Property | None, form: FormDefinition
 ) -> Case:
@@ -343,7 +355,7 @@ def _event(
         at=at or timezone.now(),
         data=data,
     )
-    event_fanout(event)
+    event_fanout(event, new=True)
     return event
 
 
@@ -562,6 +574,35 @@ def case_reopen(
 
 
 @transaction.atomic
+def case_update_from_public(
+    *, case: Case, body: str, name: str = "", email: str = "", channel: str = Channel.APP
+) -> CaseEvent:
+    """An update about the case from a member of the public who did not make the report (a
+    neighbour commenting on FixMyStreet), vouched for by the channel that carried it.
+
+    Staff see it on the timeline, with who sent it (`data["from_name"]`, `["from_email"]`);
+    it is not public, not shown to the reporter, and changes nothing else: the status and the
+    SLA clock are the council's and the reporter's, not a third party's. It may be added to a
+    closed case (staff decide whether it warrants reopening)."""
+    body = body.strip()
+    if not body:
+        raise CaseInvalid({"body": "Enter the update"})
+    if channel not in Channel.values:
+        raise CaseInvalid({"channel": "Select how the update came"})
+    case = _lock(case, None)
+    _save(case, [])
+    return _event(
+        case,
+        EventKind.INTERNAL_NOTE,
+        None,
+        body=body,
+        source="public",
+        channel=channel,
+        from_name=name[:200],
+        from_email=email[:254],
+    )
+
+
 def case_note_add(
     *, case: Case, actor: User, body: str, expected_version: int | None = None
 ) -> CaseEvent:

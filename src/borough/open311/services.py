@@ -30,6 +30,7 @@ from borough.cases.services import (
     case_create,
     case_reopen,
     case_resident_reply,
+    case_update_from_public,
 )
 from borough.catalogue.forms import answer_clean, questions
 from borough.catalogue.models import Identity, Service
@@ -489,9 +490,13 @@ def update_receive(*, api_key: ApiKey, data: UpdateInput) -> UpdateReceived:
 
     The honest mapping onto the case:
 
-    - only the person who made the report may update it this way (the email must be the
-      report's): anyone else is refused, nothing is written;
-    - `reopen`, or an open status on a closed case, reopens it (`case_reopen`, the
+    - the key must be of the case's organisation (the authority); the person is carried in
+      the fields (`email`, `first_name`, `last_name`). FixMyStreet sends the updates of
+      everyone who comments on a report, not only its author's;
+    - from someone other than the reporter (the email is not the report's): their words
+      reach staff as an update from the public (`case_update_from_public`: staff only, with
+      who sent it), whatever the status; it neither reopens nor changes the case;
+    - from the reporter: `reopen`, or an open status on a closed case, reopens it (`case_reopen`, the
       description being the reason);
     - anything else is the resident's reply (`case_resident_reply`: staff see it, the
       resident sees it on their request page, the public does not; a case waiting for the
@@ -515,13 +520,29 @@ def update_receive(*, api_key: ApiKey, data: UpdateInput) -> UpdateReceived:
     if case is None:
         raise not_found(f"service_request_id: there is no request {data.service_request_id}")
     if not data.email:
-        raise bad_request("email: Enter the email address of the person who made the report")
-    if not case.reporter_email or data.email.strip().lower() != case.reporter_email.lower():
-        raise forbidden("email: only the person who made the report can update it over Open311")
-    reopening = data.status == "reopen" or (data.status in INCOMING_OPEN and not case.is_open)
+        raise bad_request("email: Enter the email address of the person sending the update")
+    from_reporter = bool(
+        case.reporter_email and data.email.strip().lower() == case.reporter_email.lower()
+    )
+    reopening = from_reporter and (
+        data.status == "reopen" or (data.status in INCOMING_OPEN and not case.is_open)
+    )
     try:
         with transaction.atomic():
-            if reopening:
+            if not from_reporter:
+                # Someone else (FixMyStreet sends every commenter's update): the key of the
+                # case's own organisation vouches for it; the person is in the fields.
+                if not data.description:
+                    raise bad_request("description: Enter the update")
+                name = " ".join(p for p in (data.first_name, data.last_name) if p)
+                event = case_update_from_public(
+                    case=case,
+                    body=data.description,
+                    name=name,
+                    email=data.email.strip().lower(),
+                    channel=Channel.APP,
+                )
+            elif reopening:
                 if not data.description:
                     raise bad_request("description: Enter why the report is being reopened")
                 case = case_reopen(case=case, actor=case.resident, reason=data.description)
@@ -548,6 +569,7 @@ def update_receive(*, api_key: ApiKey, data: UpdateInput) -> UpdateReceived:
                     "client": api_key.name,
                     "update_id": data.update_id,
                     "status": data.status,
+                    "from_reporter": from_reporter,
                 },
             )
     except CaseInvalid as refused:
