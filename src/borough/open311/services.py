@@ -527,6 +527,7 @@ def update_receive(*, api_key: ApiKey, data: UpdateInput) -> UpdateReceived:
     reopening = from_reporter and (
         data.status == "reopen" or (data.status in INCOMING_OPEN and not case.is_open)
     )
+    event: CaseEvent | None
     try:
         with transaction.atomic():
             if not from_reporter:
