@@ -214,3 +214,74 @@ def test_templates_have_no_text_outside_translate_tags() -> None:
         if (str(path.relative_to(SRC)), text) not in ALLOWED
     ]
     assert problems == [], "Wrap this text in {% translate %}:\n" + "\n".join(problems)
+
+
+# Python and JavaScript text on the resident pages, the emails and the back-office timeline:
+# each of these is looked up in the catalogue, so a string left unwrapped stays English here.
+WELSH_MORE = {
+    "Enter %(name)s": "Rhowch %(name)s",
+    "Select an address from the list": "Dewiswch gyfeiriad o’r rhestr",
+    "Open": "Ar agor",
+    "In progress": "Ar y gweill",
+    "Received": "Wedi dod i law",
+    "Update on %(reference)s": "Diweddariad ar %(reference)s",
+    "Your details": "Eich manylion",
+    "Status changed from %(previous)s to %(status)s": "Statws wedi newid o %(previous)s i %(status)s",
+    "Pin on the map": "Pin ar y map",
+    "%(status)s, reported %(date)s": "%(status)s, adroddwyd %(date)s",
+    "Less than 10 metres away": "Llai na 10 metr i ffwrdd",
+}
+
+
+@pytest.fixture
+def welsh_more(tmp_path: Path, settings: Any) -> None:
+    folder = tmp_path / "locale" / "cy" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "django.mo").write_bytes(mo_bytes(WELSH_MORE))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+
+
+def test_python_and_javascript_text_is_translated(welsh_more: None, db: Any) -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from borough.accounts.display import status_label
+    from borough.backoffice.timeline import _label
+    from borough.cases.models import Status
+    from borough.catalogue.forms import answer_clean
+    from borough.notify.emails import _subject
+    from borough.notify.models import NotificationKind
+    from borough.portal.public import distance_text, public_status
+
+    with translation.override("cy"):
+        question = {"id": "q", "type": "text", "label": "Name", "name": "your name"}
+        assert answer_clean(question, "")[1] == "Rhowch your name"
+        question = {"id": "a", "type": "address", "label": "Address"}
+        assert answer_clean(question, {"uprn": "not a uprn"})[1] == "Dewiswch gyfeiriad o’r rhestr"
+        assert str(Status.OPEN.label) == "Ar agor"
+        assert _label(Status, "in_progress") == "Ar y gweill"
+        assert public_status("waiting") == ("Ar y gweill", "govuk-tag--turquoise")
+        assert distance_text(5) == "Llai na 10 metr i ffwrdd"
+        assert status_label("open") == "Wedi dod i law"
+        case = SimpleNamespace(reference="CDC-1234-5678")
+        assert _subject(NotificationKind.CASE_UPDATE, {"case": case}) == (
+            "Diweddariad ar CDC-1234-5678"
+        )
+        html = render_to_string(
+            "portal/map.html", {"map": {"mode": "pin", "areas_url": "/map/areas.json"}}
+        )
+        assert 'data-text-pin-alt="Pin ar y map"' in html
+        assert 'data-text-reported="{status}, adroddwyd {date}"' in html
+    with translation.override("en-gb"):
+        assert str(Status.OPEN.label) == "Open"
+
+
+def test_map_script_takes_its_words_from_the_page() -> None:
+    """map.js shows no English of its own but the fallbacks: every string it sets as text
+    comes from TEXT, which the template's data-text-* attributes fill."""
+    script = (Path(django_settings.BASE_DIR) / "portal/static/portal/map.js").read_text()
+    body = script[script.index("function reportPopup") :]
+    assert "status.textContent = TEXT." in body
+    assert not re.findall(r'textContent = "[A-Z]', body)
+    assert not re.findall(r'(?:alt|title): "[A-Z]', body)

@@ -102,13 +102,37 @@
       });
   }
 
+  // The words the map shows, from the template's data-text-* attributes (translated there);
+  // English when a page has none.
+  var TEXT = {
+    textPinAlt: "Pin on the map",
+    textPinTitle: "Drag the pin to move it",
+    textPinPlaced: "Pin placed on the map. Continue to use it, or click again to move it.",
+    textPinRemoved: "Pin removed: the address you chose will be used.",
+    textReported: "{status}, reported {date}"
+  };
+
+  function textsFrom(dataset) {
+    Object.keys(TEXT).forEach(function (key) {
+      if (dataset[key]) {
+        TEXT[key] = dataset[key];
+      }
+    });
+  }
+
   function reportPopup(properties) {
     var box = element("div", "borough-map__popup");
     var link = element("a", "govuk-link", properties.title || properties.reference);
     link.href = properties.url;
     box.appendChild(link);
     box.appendChild(
-      element("p", "govuk-body-s", properties.status + ", reported " + properties.reported)
+      element(
+        "p",
+        "govuk-body-s",
+        TEXT.textReported
+          .replace("{status}", properties.status || "")
+          .replace("{date}", properties.reported || "")
+      )
     );
     return box;
   }
@@ -158,8 +182,8 @@
       pin = L.marker(latlng, {
         draggable: true,
         keyboard: false,
-        alt: "Pin on the map",
-        title: "Drag the pin to move it"
+        alt: TEXT.textPinAlt,
+        title: TEXT.textPinTitle
       }).addTo(map);
       pin.on("dragend", function () {
         place(pin.getLatLng());
@@ -174,7 +198,7 @@
         // The pin is used instead of the address chosen.
         select.value = "";
       }
-      status.textContent = "Pin placed on the map. Continue to use it, or click again to move it.";
+      status.textContent = TEXT.textPinPlaced;
     }
 
     var initial = numbers(data.pin);
@@ -200,7 +224,7 @@
         pin = null;
         latitude.value = "";
         longitude.value = "";
-        status.textContent = "Pin removed: the address you chose will be used.";
+        status.textContent = TEXT.textPinRemoved;
       }
     });
   }
@@ -223,6 +247,7 @@
 
   function setUp(wrapper) {
     var data = wrapper.dataset;
+    textsFrom(data);
     var canvas = wrapper.querySelector(".borough-map__canvas");
     var status = wrapper.querySelector(".borough-map__status");
     if (!canvas || !status) {
