@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client
+
 from borough.cases.models import Case, CaseEvent
 from borough.cases.services import (
     case_close,
@@ -194,6 +196,14 @@ def test_an_update_from_someone_else_reaches_staff_and_changes_nothing(
     assert (received.external_id, received.event) == ("501", event)
     audit = AuditEntry.objects.get(action="open311.update_receive")
     assert audit.detail["from_reporter"] is False
+    # Staff read it on the case's timeline; the public report page does not show it.
+    staff = Client()
+    staff.force_login(officer)
+    page = staff.get(f"/staff/cases/{case.reference}/")
+    assert page.status_code == 200
+    assert "It is getting bigger" in page.content.decode()
+    public = client.get(f"{BASE}/requests/{case.reference}.json").content.decode()
+    assert "It is getting bigger" not in public
 
 
 def test_someone_else_cannot_reopen_a_closed_report(client, world, post_request, make_staff):
