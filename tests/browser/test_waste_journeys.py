@@ -124,11 +124,12 @@ def test_a_team_leader_sees_the_waste_office_and_records_a_round(
 
 @pytest.mark.parametrize("page_fixture", ["page", "page_without_js"])
 def test_a_resident_requests_a_bin_and_applies_for_help(
-    request, live_server, page_fixture, waste, make_resident
+    request, live_server, page_fixture, waste, make_resident, settings
 ):
     from django.conf import settings as django_settings
     from django.test import Client
 
+    settings.PAYMENT_PROVIDER = "test"
     page = request.getfixturevalue(page_fixture)
     resident = make_resident()
     signed_in = Client()
@@ -153,7 +154,18 @@ def test_a_resident_requests_a_bin_and_applies_for_help(
     page.get_by_label("Rubbish bin").check()
     page.get_by_label("It is lost or was stolen").check()
     page.get_by_role("button", name="Request container").click()
+    # A replacement costs £25: paid on the test provider's card page first.
+    expect(page.get_by_text("This is a test payment page. No money will be taken.")).to_be_visible()
+    page.get_by_label("Card number").fill("4444 3333 2222 1111")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2040")
+    page.get_by_label("Name on card").fill("Alex Resident")
+    page.get_by_label("Card security code").fill("123")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payment complete")
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Container requested")
+    expect(page.locator("#reference")).to_have_text(Case.objects.get(resident=resident).reference)
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/bins/{waste.home.uprn}/assisted/")
