@@ -603,6 +603,7 @@ def case_update_from_public(
     )
 
 
+@transaction.atomic
 def case_note_add(
     *, case: Case, actor: User, body: str, expected_version: int | None = None
 ) -> CaseEvent:
