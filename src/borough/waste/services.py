@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -768,18 +768,10 @@ def container_request_unpaid(payment: Payment) -> None:
 def container_request_abandon(*, request: ContainerRequest) -> ContainerRequest:
     """Give up a request waiting for payment: its payment is cancelled at the provider (so it
     can no longer be paid) and it is marked not paid. One paid meanwhile is sent."""
-    for payment in Payment.objects.filter(
-        purpose=CONTAINER_PURPOSE,
-        purpose_id=str(request.pk),
-        status__in=IN_PROGRESS_STATUSES,
-    ):
-        try:
-            payment_cancel(payment=payment, source=CONTAINER_PURPOSE)
-        except ProviderError as error:
-            raise WasteError(
-                _("Sorry, payments are not working at the moment. Try again later."),
-                code=WasteErrorCode.NOT_ALLOWED,
-            ) from error
+    _payments_stop(
+        Payment.objects.filter(purpose=CONTAINER_PURPOSE, purpose_id=str(request.pk)),
+        source=CONTAINER_PURPOSE,
+    )
     with transaction.atomic():
         locked = ContainerRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status == ContainerRequestStatus.PENDING_PAYMENT:
@@ -1385,15 +1377,18 @@ def _bulky_payments_stop(booking: BulkyBooking, *, changes_only: bool = True) ->
     ids = Q(purpose_id__startswith=f"{booking.pk}:")
     if not changes_only:
         ids |= Q(purpose_id=str(booking.pk))
-    open_payments = Payment.objects.filter(
-        ids,
-        purpose=BULKY_PURPOSE,
-        organisation=booking.organisation,
-        status__in=IN_PROGRESS_STATUSES,
+    _payments_stop(
+        Payment.objects.filter(ids, purpose=BULKY_PURPOSE, organisation=booking.organisation),
+        source=BULKY_PURPOSE,
     )
-    for payment in open_payments:
+
+
+def _payments_stop(payments: QuerySet[Payment], *, source: str) -> None:
+    """Cancel at the provider each of `payments` still under way, so none can be paid any
+    more; refused with the GOV.UK wording when the provider cannot be reached."""
+    for payment in payments.filter(status__in=IN_PROGRESS_STATUSES):
         try:
-            payment_cancel(payment=payment, source="waste.bulky")
+            payment_cancel(payment=payment, source=source)
         except ProviderError as error:
             raise WasteError(
                 _("Sorry, payments are not working at the moment. Try again later."),
@@ -1952,18 +1947,10 @@ def garden_subscription_unpaid(payment: Payment) -> None:
 def garden_subscription_abandon(*, subscription: GardenSubscription) -> GardenSubscription:
     """Give up a subscription still waiting for payment: its payment is cancelled at the
     provider and it is marked not paid. One paid meanwhile is active."""
-    for payment in Payment.objects.filter(
-        purpose=GARDEN_PURPOSE,
-        purpose_id=str(subscription.pk),
-        status__in=IN_PROGRESS_STATUSES,
-    ):
-        try:
-            payment_cancel(payment=payment, source=GARDEN_PURPOSE)
-        except ProviderError as error:
-            raise WasteError(
-                _("Sorry, payments are not working at the moment. Try again later."),
-                code=WasteErrorCode.NOT_ALLOWED,
-            ) from error
+    _payments_stop(
+        Payment.objects.filter(purpose=GARDEN_PURPOSE, purpose_id=str(subscription.pk)),
+        source=GARDEN_PURPOSE,
+    )
     with transaction.atomic():
         locked = GardenSubscription.objects.select_for_update().get(pk=subscription.pk)
         if locked.status == GardenStatus.PENDING_PAYMENT:
