@@ -659,18 +659,20 @@ def container_request_create(
     )
     for earlier in waiting:
         if resident is None or earlier.resident_id != resident.pk:
-            raise WasteError(
-                _("A %(container)s for this address is waiting for payment. Try again in 2 hours.")
-                % {"container": container_type.name.lower()},
-                code=WasteErrorCode.DUPLICATE,
-                field="container_type",
-            )
+            raise _container_waiting(container_type)
         if earlier.answers == answers and earlier.fee_pence == fee:
             # Sent again (a double click, or back from the payment page): the same request.
             return earlier
         container_request_abandon(request=earlier)
     with transaction.atomic():
         list(PropertyService.objects.select_for_update().filter(property=prop))
+        # Under the lock, one made meanwhile by a twin of this request (a double click) is
+        # the same request; another waiting for payment (another resident's) refuses it.
+        for twin in waiting.all():
+            mine = resident is not None and twin.resident_id == resident.pk
+            if mine and twin.answers == answers and twin.fee_pence == fee:
+                return twin
+            raise _container_waiting(container_type)
         if container_request_open(prop=prop, container_type=container_type) is not None:
             raise WasteError(
                 _("A %(container)s has already been requested for this address")
@@ -695,6 +697,15 @@ def container_request_create(
         if not fee:
             _container_request_send(request, service=catalogue_service, staff=staff)
     return request
+
+
+def _container_waiting(container_type: ContainerType) -> WasteError:
+    return WasteError(
+        _("A %(container)s for this address is waiting for payment. Try again in 2 hours.")
+        % {"container": container_type.name.lower()},
+        code=WasteErrorCode.DUPLICATE,
+        field="container_type",
+    )
 
 
 def _container_request_send(
@@ -1097,6 +1108,11 @@ def bulky_booking_create(
     try:
         with transaction.atomic():
             _bulky_day_lock(setup.round, day)
+            # A twin of this submit (a double click) may have booked while this one waited
+            # for the lock: that booking is the answer, not "fully booked".
+            made = BulkyBooking.objects.filter(idempotency_key=idempotency_key).first()
+            if made is not None:
+                return made
             _bulky_date_check(setup, day, now)
             booking = BulkyBooking.objects.create(
                 organisation=setup.round.organisation,
@@ -1770,6 +1786,11 @@ def garden_subscription_create(
         with transaction.atomic():
             # One at a time for the address: its collections' rows are the lock.
             list(PropertyService.objects.select_for_update().filter(property=prop))
+            # A twin of this submit (a double click) may have subscribed while this one
+            # waited for the lock: that subscription is the answer, not a duplicate.
+            made = GardenSubscription.objects.filter(idempotency_key=idempotency_key).first()
+            if made is not None:
+                return made
             holding = garden_holding(prop=prop, year=offer.year)
             if holding is not None:
                 raise _garden_duplicate(settings, holding)
