@@ -294,6 +294,31 @@ def test_staff_see_the_subscribers_and_export_them(
     assert "No subscribers for this year." in empty
 
 
+def test_the_admin_lists_subscriptions_and_they_are_read_only(client, garden, make_resident):
+    from borough.accounts.models import User
+
+    subscription = subscribed(garden, make_resident(email="robin@example.com"))
+    client.force_login(User.objects.create_superuser("admin@example.org", "a long passphrase"))
+    listing = text(client.get("/django-admin/waste/gardensubscription/?status__exact=active"))
+    assert "1 High West Street, Dorchester, DT1 1UZ" in listing
+    # The address, not the resident: no one's name or email address in the list.
+    assert "robin@example.com" not in listing
+    assert "Alex Resident" not in listing
+    found = client.get(
+        f"/django-admin/waste/gardensubscription/?q={subscription.payment_reference}"
+    )
+    assert "1 garden subscription" in text(found)
+    nothing = client.get("/django-admin/waste/gardensubscription/?q=nothing")
+    assert "0 garden subscriptions" in text(nothing)
+    detail = client.get(f"/django-admin/waste/gardensubscription/{subscription.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in text(detail)
+    assert client.get("/django-admin/waste/gardensubscription/add/").status_code == 403
+    deleting = client.post(f"/django-admin/waste/gardensubscription/{subscription.pk}/delete/")
+    assert deleting.status_code == 403
+    assert GardenSubscription.objects.get().status == GardenStatus.ACTIVE
+
+
 def test_the_staff_list_is_refused_to_others(client, garden, make_staff, make_team, make_resident):
     subscribed(garden, make_resident())
     other = organisation_create(

@@ -12,6 +12,7 @@ from borough.waste.models import (
     Container,
     ContainerRequest,
     ContainerType,
+    GardenSubscription,
     MissedCollection,
     PropertyService,
     Round,
@@ -121,6 +122,26 @@ class BulkyBookingAdmin(admin.ModelAdmin):
     raw_id_fields = ["property", "resident", "case"]
     search_fields = ["property__uprn", "case__reference", "payment_reference"]
     date_hierarchy = "date"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GardenSubscription)
+class GardenSubscriptionAdmin(admin.ModelAdmin):
+    """Read-only: subscriptions change only through the resident's pages and their payments."""
+
+    list_display = ["pk", "year", "property", "bins", "status", "price_pence", "paid_pence"]
+    list_filter = ["organisation", "status", "year"]
+    raw_id_fields = ["property", "resident", "case", "renewal_of"]
+    search_fields = ["property__uprn", "case__reference", "payment_reference"]
+    date_hierarchy = "starts_on"
 
     def has_add_permission(self, request: Any) -> bool:
         return False
