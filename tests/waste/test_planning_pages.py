@@ -6,10 +6,12 @@ administrators of the council's waste teams, audited."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from borough.core.models import AuditEntry
 from borough.core.services import organisation_create
@@ -162,6 +164,55 @@ def test_a_failed_plan_says_why(client, area, leader):
     assert "The plan failed No properties have Rubbish" in body
     assert "Plan rounds again" in body
     assert "Refresh" not in body
+
+
+def test_a_plan_whose_worker_stopped_is_shown_as_failed(client, area, leader):
+    now = timezone.now()
+    budget = timedelta(seconds=60 + planning.STALLED_MARGIN_SECONDS)
+    # Progress last written longer ago than the 60 s budget and the margin: the worker is gone.
+    stalled = plan_of(
+        area,
+        status=RoundPlanStatus.RUNNING,
+        progress=0.3,
+        started_at=now - budget - timedelta(seconds=30),
+        progress_at=now - budget - timedelta(seconds=1),
+    )
+    # Still within it: planning.
+    running = plan_of(
+        area,
+        status=RoundPlanStatus.RUNNING,
+        progress=0.3,
+        started_at=now - budget,
+        progress_at=now - budget + timedelta(seconds=10),
+    )
+    # Started long ago and never wrote its progress.
+    silent = plan_of(
+        area, status=RoundPlanStatus.RUNNING, started_at=now - budget - timedelta(seconds=1)
+    )
+    client.force_login(leader)
+    message = "The planner stopped before it finished. Start a new plan."
+    for plan in (stalled, silent):
+        page = client.get(f"/staff/waste/planning/{plan.pk}/")
+        body = text(page)
+        assert "Status Failed" in body
+        assert f"The plan failed {message}" in body
+        assert "Plan rounds again" in body
+        assert "Refresh" not in body
+        progress = client.get(f"/staff/waste/planning/{plan.pk}/progress.json").json()
+        assert progress["status"] == "failed" and progress["finished"] is True
+        assert progress["text"] == "The plan failed."
+    body = text(client.get(f"/staff/waste/planning/{running.pk}/"))
+    assert "Status Planning" in body and "Refresh" in body
+    listing = text(client.get("/staff/waste/planning/"))
+    assert f"Plan {stalled.pk} Rubbish" in listing
+    statuses = re.findall(r"Plan (\d+) Rubbish .*? (Failed|Planning)", listing)
+    assert dict(statuses) == {
+        str(stalled.pk): "Failed",
+        str(running.pk): "Planning",
+        str(silent.pk): "Failed",
+    }
+    # Shown so, not written: the periodic sweep records it.
+    assert set(RoundPlan.objects.values_list("status", flat=True)) == {RoundPlanStatus.RUNNING}
 
 
 @pytest.mark.parametrize(

@@ -321,3 +321,67 @@ def test_bad_requests_are_refused_and_change_nothing(
         assert callbacks == []
     assert RoundPlan.objects.count() == 0
     assert not AuditEntry.objects.filter(action="waste.round_plan_start").exists()
+
+
+def test_the_sweep_records_plans_whose_worker_stopped_as_failed(area):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from borough.core.management.commands.worker import PERIODIC_JOBS
+    from borough.waste.planning.services import (
+        STALLED_MARGIN_SECONDS,
+        _finish,
+        round_plan_stalled,
+        round_plans_stalled_fail,
+    )
+    from borough.waste.planning.tasks import round_plans_sweep
+
+    now = timezone.now()
+    budget = timedelta(seconds=60 + STALLED_MARGIN_SECONDS)
+
+    def plan(**values: Any) -> RoundPlan:
+        return RoundPlan.objects.create(
+            organisation=area.organisation, stream=area.streams["refuse"], seconds=60, **values
+        )
+
+    running = RoundPlanStatus.RUNNING
+    stalled = plan(
+        status=running, started_at=now - budget * 2, progress_at=now - budget - timedelta(seconds=1)
+    )
+    fresh = plan(
+        status=running, started_at=now - budget * 2, progress_at=now - timedelta(seconds=2)
+    )
+    # Never wrote its progress, and started longer ago than the budget and the margin.
+    silent = plan(status=running, started_at=now - budget - timedelta(seconds=1))
+    # Not planning: left alone however old.
+    queued = plan(status=RoundPlanStatus.QUEUED)
+    done = plan(status=RoundPlanStatus.DONE, progress_at=now - budget * 10)
+    RoundPlan.objects.filter(pk__in=[queued.pk, done.pk]).update(updated_at=now - budget * 10)
+
+    assert round_plan_stalled(stalled, now=now) and round_plan_stalled(silent, now=now)
+    assert not round_plan_stalled(fresh, now=now)
+    assert round_plans_stalled_fail(now=now) == 2
+    rows = {row.pk: row for row in RoundPlan.objects.all()}
+    for pk in (stalled.pk, silent.pk):
+        assert rows[pk].status == RoundPlanStatus.FAILED
+        assert rows[pk].error == "The planner stopped before it finished. Start a new plan."
+        assert rows[pk].finished_at == now
+    assert rows[fresh.pk].status == running
+    assert rows[queued.pk].status == RoundPlanStatus.QUEUED
+    assert rows[done.pk].status == RoundPlanStatus.DONE and rows[done.pk].error == ""
+    # Safe to run twice; a worker that comes back late cannot overwrite the failure.
+    assert round_plans_sweep.call() == 0
+    _finish(stalled.pk, status=RoundPlanStatus.DONE, result={"rounds": []})
+    ProgressWriter(stalled.pk, every=0)(30.0, 60.0, 123.0)
+    stalled.refresh_from_db()
+    assert (stalled.status, stalled.result, stalled.best_cost) == (
+        RoundPlanStatus.FAILED,
+        None,
+        None,
+    )
+    assert (
+        "waste.round_plans_sweep",
+        "UPLOAD_SWEEP_SECONDS",
+        "borough.waste.planning.tasks.round_plans_sweep",
+    ) in PERIODIC_JOBS

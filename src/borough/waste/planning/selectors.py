@@ -8,14 +8,17 @@ another team or another council never count.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from borough.catalogue.models import Service
 from borough.core.models import Organisation, Role, Team
 from borough.core.tenancy import staff_teams
-from borough.waste.models import RoundPlan, Stream, WasteSettings
+from borough.waste.models import RoundPlan, RoundPlanStatus, Stream, WasteSettings
 
 PLANNING_ROLES = {Role.TEAM_LEADER.value, Role.ADMINISTRATOR.value}
 
@@ -59,19 +62,38 @@ def round_plans_for_staff(*, user: Any, organisation: Organisation) -> QuerySet[
     )
 
 
+def round_plan_as_seen(plan: RoundPlan, *, now: datetime | None = None) -> RoundPlan:
+    """`plan` as the pages show it: a plan whose worker stopped mid-search
+    (`services.round_plan_stalled`) is failed, with the reason, even before the periodic
+    sweep records it so (the row is not written here)."""
+    from borough.waste.planning.services import round_plan_stalled, stalled_message
+
+    if round_plan_stalled(plan, now=now):
+        plan.status = RoundPlanStatus.FAILED
+        plan.error = stalled_message()
+    return plan
+
+
+def round_plans_as_seen(plans: Iterable[RoundPlan]) -> list[RoundPlan]:
+    now = timezone.now()
+    return [round_plan_as_seen(plan, now=now) for plan in plans]
+
+
 def round_plan_for_staff(*, user: Any, plan_id: object) -> RoundPlan | None:
-    """One plan, if `user` may plan its council's rounds; None otherwise (or no such plan)."""
+    """One plan, if `user` may plan its council's rounds; None otherwise (or no such plan).
+    As the pages show it (`round_plan_as_seen`)."""
     try:
         pk = int(str(plan_id))
     except ValueError:
         return None
-    return (
+    plan = (
         RoundPlan.objects.filter(
             pk=pk, organisation__in=planning_organisations_for_staff(user=user)
         )
         .select_related("stream", "organisation", "requested_by")
         .first()
     )
+    return None if plan is None else round_plan_as_seen(plan)
 
 
 def streams_for_planning(*, organisation: Organisation) -> QuerySet[Stream]:

@@ -16,7 +16,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any
@@ -44,6 +44,11 @@ logger = logging.getLogger("borough.waste.planning")
 # The progress hook is called about once a second; the plan's row is written at most this
 # often (and once more when the time is up).
 PROGRESS_WRITE_SECONDS = 2.0
+# A plan still Planning whose progress was last written (or which started) longer ago than
+# its time budget plus this margin has lost its worker (killed, or the machine went down):
+# the pages show it as failed at once (`round_plan_stalled`), and the periodic sweep
+# (`round_plans_stalled_fail`) records it so.
+STALLED_MARGIN_SECONDS = 120
 
 
 class PlanningErrorCode(StrEnum):
@@ -148,6 +153,45 @@ def round_plan_start(
         )
         transaction.on_commit(partial(round_plan_enqueue, plan.pk), robust=True)
     return plan
+
+
+def stalled_message() -> str:
+    return _("The planner stopped before it finished. Start a new plan.")
+
+
+def round_plan_stalled(plan: RoundPlan, *, now: datetime | None = None) -> bool:
+    """Whether `plan` is Planning but its worker has gone: its progress, written every
+    PROGRESS_WRITE_SECONDS while the search runs, was last written (or, before the first
+    write, the plan started) longer ago than its time budget plus STALLED_MARGIN_SECONDS."""
+    if plan.status != RoundPlanStatus.RUNNING:
+        return False
+    last = plan.progress_at or plan.started_at or plan.updated_at
+    if last is None:
+        return True
+    now = now or timezone.now()
+    return now - last > timedelta(seconds=plan.seconds + STALLED_MARGIN_SECONDS)
+
+
+@transaction.atomic
+def round_plans_stalled_fail(*, now: datetime | None = None) -> int:
+    """Record every stalled plan (`round_plan_stalled`) as failed, with the reason; returns
+    how many. A worker that comes back later cannot overwrite it (`_finish` and the
+    progress writes only touch a plan still Planning). Safe to run twice."""
+    now = now or timezone.now()
+    plans = list(
+        RoundPlan.objects.select_for_update().filter(status=RoundPlanStatus.RUNNING).order_by("pk")
+    )
+    stalled = [plan.pk for plan in plans if round_plan_stalled(plan, now=now)]
+    if stalled:
+        RoundPlan.objects.filter(pk__in=stalled, status=RoundPlanStatus.RUNNING).update(
+            status=RoundPlanStatus.FAILED,
+            error=stalled_message()[:500],
+            finished_at=now,
+            updated_at=now,
+        )
+        for plan_id in stalled:
+            logger.warning("Round plan stalled: its worker stopped", extra={"plan": plan_id})
+    return len(stalled)
 
 
 def round_plan_enqueue(plan_id: int) -> None:

@@ -28,6 +28,7 @@ from borough.waste.models import RoundPlan, RoundPlanStatus, Stream
 from borough.waste.planning.selectors import (
     planning_organisations_for_staff,
     round_plan_for_staff,
+    round_plans_as_seen,
     round_plans_for_staff,
     streams_for_planning,
 )
@@ -73,7 +74,9 @@ def _tonnes(kg: int) -> str:
 @require_safe
 def plans(request: HttpRequest) -> HttpResponse:
     organisation, organisations = _organisation(request)
-    rows = list(round_plans_for_staff(user=request.user, organisation=organisation)[:50])
+    rows = round_plans_as_seen(
+        round_plans_for_staff(user=request.user, organisation=organisation)[:50]
+    )
     audit_record(actor=request.user, action="waste.round_plans_view", obj=organisation)
     return render(
         request,

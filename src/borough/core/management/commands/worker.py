@@ -106,6 +106,13 @@ PERIODIC_JOBS = [
     ("waste.bulky_reminders", "UPLOAD_SWEEP_SECONDS", "borough.waste.tasks.bulky_reminders_run"),
     # Garden waste renewal reminders, hourly (each subscription is reminded once).
     ("waste.garden_reminders", "UPLOAD_SWEEP_SECONDS", "borough.waste.tasks.garden_reminders_run"),
+    # Round plans whose worker stopped mid-search recorded as failed, hourly housekeeping (the
+    # planning pages already show them as failed as soon as they stall).
+    (
+        "waste.round_plans_sweep",
+        "UPLOAD_SWEEP_SECONDS",
+        "borough.waste.planning.tasks.round_plans_sweep",
+    ),
 ]
 # The scheduler looks for due jobs at least this often (seconds).
 SCHEDULER_TICK_SECONDS = 30.0
