@@ -92,6 +92,13 @@ def test_a_team_leader_plans_rounds_and_sees_the_result(
     assert f"£{round(saving['cost'] / 1000):,} less a cycle" in body
     assert "Refresh" not in body
     assert "Map of the planned rounds" in body
+    # The current rounds are the council's, by the names they have in the round records.
+    assert "Current rounds" in body and "as recorded" in body
+    assert result["current"]["source"] == "rounds"
+    for row in result["current"]["details"]:
+        assert f"{row['name']} {row['properties']} {row['distance_m'] / 1000:.1f}" in body
+    names = {area.rounds["monday-refuse"].name, area.rounds["friday-refuse"].name}
+    assert set(result["current"]["names"]) == names
 
     progress = client.get(f"/staff/waste/planning/{plan.pk}/progress.json").json()
     assert progress["status"] == "done" and progress["finished"] is True

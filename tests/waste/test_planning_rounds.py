@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -145,6 +146,39 @@ def test_planned_rounds_collect_everything_within_capacity_and_shift() -> None:
     assert plan.baseline_rounds >= 1
     assert plan.distance_m < plan.baseline_distance_m
     assert plan.saving_distance_percent is not None and plan.saving_distance_percent > 0
+
+
+def test_the_current_rounds_are_the_councils_own_when_the_premises_name_them() -> None:
+    # The council's two rounds split every street by odd and even numbers, so both cross
+    # town; the planner's rounds are shorter.
+    premises = [
+        replace(one, current_round="Tuesday B" if int(one.paon) % 2 else "Tuesday A")
+        for one in small_area()
+    ]
+    settings = small_settings()
+
+    points = collection_points(premises, settings)
+    plan = rounds_plan(premises=premises, settings=settings, seconds=1.0)
+
+    # A collection point never takes houses from two rounds.
+    assert all(len({premises[i].current_round for i in point.members}) == 1 for point in points)
+    assert plan.baseline_source == "rounds"
+    assert [row.name for row in plan.baseline_details] == ["Tuesday A", "Tuesday B"]
+    assert [row.properties for row in plan.baseline_details] == [60, 60]
+    # 60 houses of 20 kg on a 1 t vehicle: two trips each, within the 3-hour shift.
+    assert [row.trips for row in plan.baseline_details] == [2, 2]
+    assert not any(row.over_shift for row in plan.baseline_details)
+    assert plan.baseline_rounds == 2
+    assert plan.baseline_distance_m == sum(row.distance_m for row in plan.baseline_details)
+    assert plan.to_dict()["current"]["source"] == "rounds"
+    assert plan.feasible
+    assert plan.distance_m < plan.baseline_distance_m
+
+
+def test_rounds_are_modelled_when_no_premises_name_one() -> None:
+    plan = rounds_plan(premises=small_area(), settings=small_settings(), seconds=0.3)
+
+    assert plan.baseline_source == "model" and plan.baseline_details == []
 
 
 def test_the_plan_as_json_and_geojson() -> None:

@@ -84,13 +84,14 @@ def round_settings_from_json(data: dict[str, Any]) -> RoundSettings:
 
 
 def premises_for_stream(*, stream: Stream, on: date | None = None) -> list[Premises]:
-    """The properties `stream` is collected from on `on` (today), as the planner's premises."""
+    """The properties `stream` is collected from on `on` (today), as the planner's premises,
+    each with the name of the council's round that collects it."""
     on = on or timezone.localdate()
     services = (
         PropertyService.objects.filter(organisation_id=stream.organisation_id, stream=stream)
         .filter(Q(active_from__isnull=True) | Q(active_from__lte=on))
         .filter(Q(active_to__isnull=True) | Q(active_to__gte=on))
-        .select_related("property", "property__ward")
+        .select_related("property", "property__ward", "round")
         .order_by("property__uprn")
     )
     return [
@@ -102,6 +103,7 @@ def premises_for_stream(*, stream: Stream, on: date | None = None) -> list[Premi
             street=service.property.street_name,
             paon=service.property.paon,
             saon=service.property.saon,
+            current_round=service.round.name,
         )
         for service in services
     ]
@@ -355,6 +357,11 @@ def round_plan_result(plan: RoundsPlan, round_settings: RoundSettings) -> dict[s
             "cost": cost,
         },
         "current": {
+            # "rounds": the council's own rounds; "model": modelled ones (no rounds recorded).
+            "source": plan.baseline_source,
+            "names": [row.name for row in plan.baseline_details],
+            "over_shift": sum(row.over_shift for row in plan.baseline_details),
+            "details": [asdict(row) for row in plan.baseline_details],
             "rounds": plan.baseline_rounds,
             "vehicle": largest.name,
             "vehicles_a_day": current_vehicles_a_day,

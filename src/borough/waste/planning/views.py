@@ -286,6 +286,21 @@ def _results(plan: RoundPlan) -> dict[str, Any] | None:
             "time": _hours(total["duration_s"]),
         },
         "current_vehicle": current["vehicle"],
+        # Plans made before the council's rounds were compared have no source: modelled.
+        "current_from_rounds": current.get("source") == "rounds",
+        "current_over_shift": current.get("over_shift", 0),
+        "current_rounds": [
+            {
+                "name": row["name"],
+                "properties": f"{row['properties']:,}",
+                "trips": row["trips"],
+                "load": _tonnes(row["load_kg"]),
+                "distance": _km(row["distance_m"]),
+                "time": _hours(row["duration_s"]),
+                "over_shift": row["over_shift"],
+            }
+            for row in current.get("details", [])
+        ],
         "comparison": comparison,
         "saving_distance_percent": _percent(saving["distance_percent"]),
         "saving_cost": _pounds(saving["cost"]),
