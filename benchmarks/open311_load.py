@@ -8,7 +8,7 @@ is set or a PostgreSQL server can be started by scripts/with-postgres) it:
 1. makes a throw-away database, migrates it and builds the demo area (a two-tier area with
    a gazetteer, routing rules and 18 months of history), then issues an Open311 API key to
    each council with the real service (`open311.services.apikey_issue`);
-2. starts `borough serve` (uvicorn and its task worker, production settings, logs to a
+2. starts `borough serve` (gunicorn and its task worker, production settings, logs to a
    file) on a free loopback port and waits for `/healthz`;
 3. drives it with one asyncio process (httpx, keep-alive connections):
    - open loop: POST /open311/v2/requests.json at BOROUGH_BENCH_LOAD_RATE a second (default
@@ -78,6 +78,7 @@ class Settings:
     web_workers: int = field(
         default_factory=lambda: int(env_number("BOROUGH_BENCH_LOAD_WEB_WORKERS", 1))
     )
+    threads: int = field(default_factory=lambda: int(env_number("BOROUGH_BENCH_LOAD_THREADS", 4)))
     log_level: str = field(
         default_factory=lambda: os.environ.get("BOROUGH_BENCH_LOAD_LOG_LEVEL", "INFO")
     )
@@ -186,7 +187,7 @@ def free_port() -> int:
 class Server:
     """`borough serve` as a child process in its own session, logging to a file."""
 
-    def __init__(self, *, port: int, web_workers: int, log_path: Path) -> None:
+    def __init__(self, *, port: int, web_workers: int, threads: int, log_path: Path) -> None:
         self.port = port
         self.log_path = log_path
         self._log = log_path.open("wb")
@@ -202,6 +203,8 @@ class Server:
                 str(port),
                 "--workers",
                 str(web_workers),
+                "--threads",
+                str(threads),
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -631,12 +634,16 @@ def _bench_in(*, var_dir: Path, database: str, sqlite_from: str | None, settings
         print("  (the PostgreSQL server's own CPU is not counted in the figures below)")
     plan = area_build(sqlite_from=sqlite_from if database == "sqlite" else None)
     server = Server(
-        port=free_port(), web_workers=settings.web_workers, log_path=var_dir / "serve.log"
+        port=free_port(),
+        web_workers=settings.web_workers,
+        threads=settings.threads,
+        log_path=var_dir / "serve.log",
     )
     try:
         server.wait_healthy()
         print(
-            f"  borough serve --workers {settings.web_workers} on {server.url} (production "
+            f"  borough serve --workers {settings.web_workers} --threads {settings.threads} on "
+            f"{server.url} (production "
             f"settings, LOG_LEVEL={settings.log_level}, access log on), one task worker",
             flush=True,
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from borough.core.management.commands import serve as serve_command
 
@@ -138,6 +139,9 @@ def test_serve_runs_the_web_server_and_a_worker_and_stops_both(
     assert "Stopped the task worker" in messages
     serving = next(line for line in log_lines if line["message"] == "Serving Borough")
     assert serving["url"] == f"{base}/"
+    # gunicorn's access log goes through Django's LOGGING, as JSON like every other line.
+    access = [line for line in log_lines if line.get("logger") == "gunicorn.access"]
+    assert any('"GET /healthz HTTP/1.1" 200' in line["message"] for line in access)
 
 
 def test_worker_batch_runs_an_enqueued_task(
@@ -167,34 +171,74 @@ class _NoWorker:
         raise AssertionError("no task worker should be started")
 
 
+def _record_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Stand in for gunicorn's arbiter: record the settings each server would run with."""
+    runs: list[dict[str, Any]] = []
+
+    def run(server: serve_command.WebServer) -> None:
+        runs.append({name: server.cfg.settings[name].value for name in server.options})
+
+    monkeypatch.setattr(serve_command.WebServer, "run", run)
+    return runs
+
+
 def test_serve_starts_no_worker_with_the_immediate_backend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PYTHONWARNINGS", "")  # serve adds to it; put it back afterwards
-    calls: list[dict[str, Any]] = []
     monkeypatch.setattr(serve_command, "WorkerProcess", _NoWorker)
-    monkeypatch.setattr(serve_command.uvicorn, "run", lambda app, **kw: calls.append(kw))
+    runs = _record_runs(monkeypatch)
 
     call_command("serve", "--port", "8123", "--host", "0.0.0.0")  # noqa: S104
 
-    assert len(calls) == 1
-    assert calls[0]["host"] == "0.0.0.0"  # noqa: S104
-    assert calls[0]["port"] == 8123
-    assert calls[0]["workers"] == 1
+    assert len(runs) == 1
+    assert runs[0]["bind"] == ["0.0.0.0:8123"]
+    assert (runs[0]["workers"], runs[0]["worker_class"], runs[0]["threads"]) == (1, "gthread", 4)
+    assert runs[0]["preload_app"] is True
 
 
 def test_serve_no_worker_starts_no_worker_with_the_database_backend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PYTHONWARNINGS", "")
-    calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(serve_command, "_database_backend_in_use", lambda: True)
     monkeypatch.setattr(serve_command, "WorkerProcess", _NoWorker)
-    monkeypatch.setattr(serve_command.uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    runs = _record_runs(monkeypatch)
 
-    call_command("serve", "--no-worker", "--workers", "3")
+    call_command("serve", "--no-worker", "--workers", "3", "--threads", "8", "--host", "::1")
 
-    assert len(calls) == 1
-    app, kwargs = calls[0]
-    assert app == "borough.asgi:application"  # an import string, for uvicorn's processes
-    assert kwargs["workers"] == 3
+    assert len(runs) == 1
+    assert runs[0]["bind"] == ["[::1]:8000"]
+    assert (runs[0]["workers"], runs[0]["threads"]) == (3, 8)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--workers", "0"], "--workers must be 1 or more"),
+        (["--threads", "0"], "--threads must be 1 or more"),
+        (["--port", "70000"], "--port must be between 1 and 65535"),
+    ],
+)
+def test_serve_refuses_bad_options(
+    monkeypatch: pytest.MonkeyPatch, option: list[str], message: str
+) -> None:
+    monkeypatch.setattr(serve_command, "WorkerProcess", _NoWorker)
+    runs = _record_runs(monkeypatch)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", *option)
+
+    assert runs == []
+
+
+def test_serve_reports_a_web_server_that_stopped_with_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(serve_command, "WorkerProcess", _NoWorker)
+
+    def fail(server: serve_command.WebServer) -> None:
+        raise SystemExit(3)  # as gunicorn's arbiter ends when its workers cannot boot
+
+    monkeypatch.setattr(serve_command.WebServer, "run", fail)
+
+    with pytest.raises(CommandError, match="exit code 3"):
+        call_command("serve")

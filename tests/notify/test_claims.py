@@ -162,7 +162,9 @@ def test_a_finished_send_takes_its_watchdog_away(world, report, mailoutbox, sett
     report()
     notification = Notification.objects.get()
     assert notification_deliver(notification_id=notification.pk) == Delivery.SENT
-    assert DBTaskResult.objects.count() == 0
+    # Left: only the send queued with the report (in its transaction), no watchdog.
+    assert watchdogs() == []
+    assert DBTaskResult.objects.count() == 1
     assert len(mailoutbox) == 1
 
 
@@ -177,9 +179,10 @@ def test_a_watchdog_leaves_a_failed_notification_to_its_retry(world, report, set
     )
     notification.refresh_from_db()
     token = notification.claim_token
-    # Only the retry is queued: the claim's watchdog went when the failure was recorded.
+    # Only the retry is queued beside the report's own send: the claim's watchdog went when
+    # the failure was recorded.
     assert watchdogs() == []
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.count() == 2
 
     # A watchdog of that claim that still ran (another task backend) changes nothing.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

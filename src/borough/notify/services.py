@@ -40,6 +40,7 @@ from borough.cases.models import Case, CaseEvent, CaseFollower, EventKind, Statu
 from borough.core import timetext
 from borough.core.links import site_url
 from borough.core.models import Organisation
+from borough.core.tasks import enqueue_with_transaction
 from borough.notify.emails import email_render
 from borough.notify.models import (
     Notification,
@@ -361,7 +362,7 @@ def notifications_for_event(event: CaseEvent, *, new: bool = False) -> list[Noti
             )
             if not created:
                 continue
-        transaction.on_commit(partial(_enqueue, notification.pk), robust=True)
+        enqueue_with_transaction(partial(_enqueue, notification.pk))
         written.append(notification)
     return written
 
@@ -613,7 +614,7 @@ def notification_retry(*, notification: Notification) -> bool:
         return False
     locked.status = NotificationStatus.PENDING
     locked.save(update_fields=["status"])
-    transaction.on_commit(partial(_enqueue, locked.pk), robust=True)
+    enqueue_with_transaction(partial(_enqueue, locked.pk))
     return True
 
 

@@ -311,13 +311,37 @@ def request_create(
     jurisdiction: Organisation | None = None,
     idempotency_header: str | None = None,
 ) -> RequestCreated:
-    """Make a case from a POST requests. Raises Open311Error (400/403) and writes nothing
-    when anything is wrong.
+    """Make a case from a POST requests. Raises Open311Error (400, 403 or 429) and makes
+    nothing when anything is wrong.
+
+    The request counts against the key's rate limit (`apikey_use`): in the transaction
+    that makes the case when it is accepted, so an accepted request is one write; on its
+    own when it is refused, so a client sending bad requests is limited too (and a key
+    over its limit is told so with a 429 rather than what else was wrong).
 
     A key may only make cases its own organisation will own: a request the routing rules
     would send to another organisation is refused (403), as is a `jurisdiction_id` that is
     not the key's organisation.
     """
+    try:
+        return _request_make(
+            api_key=api_key,
+            data=data,
+            jurisdiction=jurisdiction,
+            idempotency_header=idempotency_header,
+        )
+    except Open311Error:
+        apikey_use(api_key=api_key)
+        raise
+
+
+def _request_make(
+    *,
+    api_key: ApiKey,
+    data: RequestInput,
+    jurisdiction: Organisation | None = None,
+    idempotency_header: str | None = None,
+) -> RequestCreated:
     if jurisdiction is not None and jurisdiction.pk != api_key.organisation_id:
         raise forbidden(
             f"jurisdiction_id: this API key is for {api_key.organisation.name}, "
@@ -413,6 +437,8 @@ def request_create(
     )
     try:
         with transaction.atomic():
+            # Counted in the transaction that makes the case: one write a request.
+            apikey_use(api_key=api_key)
             case = case_create(submission=submission)
             if case.organisation_id != api_key.organisation_id:
                 raise forbidden(

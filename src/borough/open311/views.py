@@ -81,8 +81,9 @@ def _jurisdiction(request: HttpRequest) -> Organisation | None:
     return organisation
 
 
-def _api_key(request: HttpRequest, *, required: bool) -> ApiKey | None:
-    """The key from the body or the query string, counted against its rate limit."""
+def _api_key(request: HttpRequest, *, required: bool, count: bool = True) -> ApiKey | None:
+    """The key from the body or the query string, counted against its rate limit (unless
+    `count` is false: the service that uses it counts it)."""
     problems: list[str] = []
     raw = text_param(request.POST, "api_key", 200, problems) if request.method == "POST" else None
     raw = raw or text_param(request.GET, "api_key", 200, problems)
@@ -96,7 +97,8 @@ def _api_key(request: HttpRequest, *, required: bool) -> ApiKey | None:
     api_key = selectors.apikey_by_key(raw)
     if api_key is None:
         raise forbidden("api_key: the API key is not valid")
-    services.apikey_use(api_key=api_key)
+    if count:
+        services.apikey_use(api_key=api_key)
     return api_key
 
 
@@ -165,9 +167,13 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _request_post(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
-    api_key = _api_key(request, required=True)
+    api_key = _api_key(request, required=True, count=False)  # request_create counts it
     assert api_key is not None
-    data = request_input(request.POST)
+    try:
+        data = request_input(request.POST)
+    except Open311Error:
+        services.apikey_use(api_key=api_key)
+        raise
     created = services.request_create(
         api_key=api_key,
         data=data,

@@ -1,49 +1,48 @@
-"""`borough serve`: the ASGI web server and, in the embedded default, the task worker.
+"""`borough serve`: the web server and, in the embedded default, the task worker.
 
-Runs uvicorn on `borough.asgi:application`. Unless `--no-worker` is given (or tasks run
-in-process with the immediate backend), it also runs `borough worker` as a child process
-in the same process group, restarts it if it dies, and stops it when the server stops, so
-the worker never outlives the server.
+Runs gunicorn on the WSGI application (`borough.wsgi:application`): `--workers` processes
+(default 1), each answering with a pool of `--threads` threads (default 4). Every view is
+synchronous, so WSGI runs each request on one thread from start to end; under ASGI each
+request crossed between the event loop and worker threads at every middleware and cost
+about twice the CPU (docs/operations.md). gunicorn's own log lines, the access log among
+them, go through Django's LOGGING (JSON, one object a line).
+
+Unless `--no-worker` is given (or tasks run in-process with the immediate backend), it
+also runs `borough worker` as a child process in the same process group, restarts it if it
+dies, and stops it when the server stops, so the worker never outlives the server.
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import signal
 import subprocess
 import sys
 import threading
 import types
-import warnings
 from argparse import ArgumentParser
 from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
+from gunicorn.app.base import BaseApplication
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
 logger = logging.getLogger("borough.serve")
 
-ASGI_APP = "borough.asgi:application"
 # How long a worker gets to finish the task in hand when the server stops.
 WORKER_STOP_SECONDS = 30.0
 WORKER_RESTART_DELAY_SECONDS = 5.0
-# WhiteNoise hands Django's ASGI handler a synchronous file iterator, which Django reads
-# in a thread and warns about once per process. Harmless for static files: keep it quiet.
-SYNC_ITERATOR_WARNING = "StreamingHttpResponse must consume synchronous iterators"
-
-
-def _quiet_sync_iterator_warning() -> None:
-    warnings.filterwarnings("ignore", message=SYNC_ITERATOR_WARNING)
-    # Web processes started with --workers N are spawned afresh: tell them through the env.
-    rule = f"ignore:{SYNC_ITERATOR_WARNING}"
-    existing = os.environ.get("PYTHONWARNINGS")
-    if rule not in (existing or ""):
-        os.environ["PYTHONWARNINGS"] = f"{existing},{rule}" if existing else rule
+# How long a request in hand gets to finish when the server stops, and how long one may
+# take before gunicorn restarts its worker process.
+GRACEFUL_TIMEOUT_SECONDS = 30
+REQUEST_TIMEOUT_SECONDS = 120
+KEEPALIVE_SECONDS = 5
 
 
 def _exit_with_parent_hook() -> Callable[[], None] | None:
@@ -120,7 +119,7 @@ class WorkerProcess:
 
 
 class _Stop(Exception):
-    """Raised by our SIGTERM handler outside uvicorn's own signal handling."""
+    """Raised by our SIGTERM handler until gunicorn's arbiter installs its own."""
 
 
 def _raise_stop(signum: int, frame: types.FrameType | None) -> None:
@@ -131,8 +130,50 @@ def _database_backend_in_use() -> bool:
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
+class GunicornLogger(Logger):
+    """gunicorn's logger without gunicorn's handlers: its error and access lines propagate to
+    the root logger, which Django's LOGGING writes as JSON."""
+
+    def setup(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.error_log.propagate = True
+        self.access_log.propagate = True
+
+
+class WebServer(BaseApplication):
+    """gunicorn with our settings, serving the WSGI application loaded in this process (so
+    a broken application fails here, before any worker process is forked)."""
+
+    def __init__(self, *, bind: str, workers: int, threads: int) -> None:
+        self.options = {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "keepalive": KEEPALIVE_SECONDS,
+            "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+            "timeout": REQUEST_TIMEOUT_SECONDS,
+            "preload_app": True,
+            "accesslog": "-",  # on: GunicornLogger sends it to LOGGING
+            "logger_class": GunicornLogger,
+            "proc_name": "borough",
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        from borough.wsgi import application
+
+        # Forked worker processes must not share this process's database connections.
+        connections.close_all()
+        return application
+
+
 class Command(BaseCommand):
-    help = "Serve Borough over HTTP (uvicorn) and, unless --no-worker, run the task worker."
+    help = "Serve Borough over HTTP (gunicorn) and, unless --no-worker, run the task worker."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -146,16 +187,31 @@ class Command(BaseCommand):
             help="Web server processes (default: 1). Task workers are separate.",
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=4,
+            help="Threads answering requests in each web server process (default: 4).",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not run a task worker; run `borough worker` elsewhere.",
         )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        no_worker: bool,
+        **options: Any,
     ) -> None:
         if workers < 1:
             raise CommandError("--workers must be 1 or more")
+        if threads < 1:
+            raise CommandError("--threads must be 1 or more")
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
 
@@ -167,40 +223,36 @@ class Command(BaseCommand):
         else:
             worker = WorkerProcess()
 
-        _quiet_sync_iterator_warning()
-        # uvicorn restores the previous handler and re-raises a captured SIGTERM once it has
-        # shut down; the default handler would end the process before the worker is stopped.
+        server = WebServer(bind=f"{_url_host(host)}:{port}", workers=workers, threads=threads)
+        # gunicorn's arbiter handles SIGTERM (a graceful stop) once it runs, then ends with
+        # SystemExit; until then a SIGTERM must not end the process before the worker stops.
         previous_sigterm = signal.signal(signal.SIGTERM, _raise_stop)
+        exit_code = 0
         try:
             if worker is not None:
                 worker.start()
             logger.info(
                 "Serving Borough",
-                extra={"url": f"http://{_url_host(host)}:{port}/", "web_workers": workers},
+                extra={
+                    "url": f"http://{_url_host(host)}:{port}/",
+                    "web_workers": workers,
+                    "threads": threads,
+                },
             )
-            uvicorn.run(
-                ASGI_APP if workers > 1 else _load_application(),
-                host=host,
-                port=port,
-                workers=workers,
-                lifespan="off",
-                log_config=None,  # keep Django's LOGGING: one JSON object a line
-                access_log=True,
-                server_header=False,
-            )
+            server.run()
+        except SystemExit as stopped:  # how gunicorn's arbiter ends, 0 after a clean stop
+            exit_code = stopped.code if isinstance(stopped.code, int) else int(bool(stopped.code))
         except (_Stop, KeyboardInterrupt):
             pass
         finally:
+            # The arbiter's SIGCHLD handler would reap the task worker before we could.
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             if worker is not None:
                 worker.stop()
             signal.signal(signal.SIGTERM, previous_sigterm)
         logger.info("Stopped serving Borough")
-
-
-def _load_application() -> Any:
-    from borough.asgi import application
-
-    return application
+        if exit_code:
+            raise CommandError(f"The web server stopped with exit code {exit_code}")
 
 
 def _url_host(host: str) -> str:
