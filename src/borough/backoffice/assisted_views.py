@@ -9,6 +9,11 @@ that service (`portal.journey.assisted_start`) and the advisor goes through the 
 pages; the case is made on the caller's channel, by the advisor, with the caller's account if
 found, and assisted mode ends when it is sent, or when the advisor stops (`action=end`).
 
+A paid waste service (a bulky waste collection, a garden waste subscription, a container:
+`waste.selectors.paid_waste_task`) is taken on the phone only: the advisor goes through the
+waste pages for the caller (find the address, the same pages and the same payment pages, the
+payment taken by the advisor), not the form runner (`waste.callers`).
+
 Only staff who take calls and visits may do this: the roles that log contacts
 (`selectors.CONTACT_LOG_ROLES`: advisor, caseworker, team leader, administrator), not field
 officers, contractors or auditors.
@@ -47,6 +52,7 @@ from borough.portal.journey import Journey, assisted_end, assisted_start
 from borough.portal.search import MAX_QUERY_LENGTH, service_search
 from borough.portal.selectors import service_form
 from borough.portal.services import ASSISTED_CHANNELS
+from borough.waste.selectors import paid_waste_task
 
 # What the advisor chose on the first page while they look for the caller's account.
 PENDING_KEY = "backoffice.assisted_pending"
@@ -138,6 +144,9 @@ def _start(
         resident_id=resident.pk if resident is not None else None,
     )
     request.session.pop(PENDING_KEY, None)
+    if paid_waste_task(service) is not None:
+        # Booked and paid for through the waste pages, starting with the caller's address.
+        return redirect("waste:lookup")
     return redirect(_runner_url(request, service))
 
 
@@ -163,6 +172,14 @@ def assisted(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
+        if form.is_valid() and (
+            form.cleaned_data["channel"] != Channel.PHONE
+            and paid_waste_task(form.chosen_service()) is not None
+        ):
+            form.add_error(
+                "channel",
+                _("Select phone: payments for this service are taken by card on the phone"),
+            )
         if form.is_valid():
             service = form.chosen_service()
             channel = form.cleaned_data["channel"]

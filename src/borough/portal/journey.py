@@ -320,6 +320,21 @@ def assisted_end(session: SessionBase) -> None:
     session.pop(ASSISTED_JOURNEYS_KEY, None)
 
 
+def assisted_details_set(session: SessionBase, details: dict[str, str]) -> None:
+    """Keep the contact details an advisor took for a caller without an account, for as long
+    as assisted mode lasts (a new caller starts without them)."""
+    data = session.get(ASSISTED_KEY)
+    if isinstance(data, dict):
+        session[ASSISTED_KEY] = {**data, "details": {k: str(v) for k, v in details.items()}}
+
+
+def assisted_details(session: SessionBase) -> dict[str, str]:
+    """The caller's contact details the advisor took in this assisted mode ({} for none)."""
+    data = session.get(ASSISTED_KEY)
+    details = data.get("details") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in details.items()} if isinstance(details, dict) else {}
+
+
 def assisted_sent_remember(session: SessionBase, reference: str) -> None:
     sent = session.get(ASSISTED_SENT_KEY)
     sent = [str(item) for item in sent] if isinstance(sent, list) else []

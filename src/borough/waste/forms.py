@@ -462,3 +462,89 @@ def garden_bins_clean(post: QueryDict, max_bins: int) -> Posted:
     else:
         posted.values["bins"] = int(raw)
     return posted
+
+
+# -- The caller's details (an advisor booking for a caller on the phone) --------------------
+
+CALLER_NAME_MAX_LENGTH = 200
+CALLER_PHONE_MAX_LENGTH = 30
+_PHONE_CHARACTERS = frozenset("0123456789 +()-")
+
+
+def caller_fields(values: dict[str, str], errors: dict[str, str]) -> list[Field]:
+    fields = [
+        Field(
+            id="name",
+            name="name",
+            kind="text",
+            label=_("Full name"),
+            value=values.get("name", ""),
+            error=errors.get("name"),
+            autocomplete="off",
+            spellcheck="false",
+            size="s",
+        ),
+        Field(
+            id="email",
+            name="email",
+            kind="email",
+            label=_("Email address"),
+            hint=_("We’ll send the caller their confirmation by email."),
+            input_type="email",
+            autocomplete="off",
+            spellcheck="false",
+            value=values.get("email", ""),
+            error=errors.get("email"),
+            size="s",
+        ),
+        Field(
+            id="phone",
+            name="phone",
+            kind="text",
+            label=_("UK telephone number (optional)"),
+            input_type="tel",
+            autocomplete="off",
+            value=values.get("phone", ""),
+            error=errors.get("phone"),
+            classes="govuk-input--width-20",
+            size="s",
+        ),
+    ]
+    for one in fields:
+        one.target = one.id
+    return fields
+
+
+def caller_clean(post: QueryDict) -> Posted:
+    """The caller's name and email address (both needed: the confirmation is emailed) and
+    telephone number (optional)."""
+    posted = Posted()
+    name = _text(post, "name", CALLER_NAME_MAX_LENGTH)
+    posted.values["name"] = name
+    if not name:
+        posted.errors["name"] = _("Enter the caller’s full name")
+    elif len(name) > CALLER_NAME_MAX_LENGTH:
+        posted.errors["name"] = _("The caller’s name must be %(count)s characters or less") % {
+            "count": CALLER_NAME_MAX_LENGTH
+        }
+    email = _text(post, "email", 254)
+    posted.values["email"] = email
+    if not email:
+        posted.errors["email"] = _("Enter the caller’s email address")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            posted.errors["email"] = _(
+                "Enter an email address in the correct format, like name@example.com"
+            )
+    phone = _text(post, "phone", CALLER_PHONE_MAX_LENGTH)
+    posted.values["phone"] = phone
+    digits = sum(character.isdigit() for character in phone)
+    if phone and (
+        len(phone) > CALLER_PHONE_MAX_LENGTH
+        or not set(phone) <= _PHONE_CHARACTERS
+        or not 10 <= digits <= 13
+    ):
+        posted.errors["phone"] = _("Enter a telephone number, like 01632 960 001")
+    return posted

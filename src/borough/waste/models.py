@@ -373,6 +373,14 @@ class ContainerRequest(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     channel = models.CharField(max_length=20, blank=True)
+    # Booked for a caller on the phone: the advisor who took it (and the payment), and the
+    # caller's details when they have no account (the email address gets the confirmation).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
     # The container form's answers, kept for the case made when the fee is paid.
     answers = models.JSONField(default=dict, blank=True)
     payment_reference = models.CharField(max_length=20, blank=True)
@@ -508,9 +516,23 @@ class BulkyBooking(TenantOwned, TimeStampedModel):
     property = models.ForeignKey(
         "places.Property", on_delete=models.PROTECT, related_name="bulky_bookings"
     )
+    # The resident's account: None for a caller without one, booked for them by phone.
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulky_bookings"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bulky_bookings",
     )
+    channel = models.CharField(max_length=20, default="web")
+    # Booked for a caller on the phone: the advisor who took it (and the payment), and the
+    # caller's details when they have no account (the email address gets the confirmation).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
     round = models.ForeignKey(BulkyRound, on_delete=models.PROTECT, related_name="bookings")
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="bulky"
@@ -576,9 +598,23 @@ class GardenSubscription(TenantOwned, TimeStampedModel):
     property = models.ForeignKey(
         "places.Property", on_delete=models.PROTECT, related_name="garden_subscriptions"
     )
+    # The resident's account: None for a caller without one, subscribed for them by phone.
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="garden_subscriptions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="garden_subscriptions",
     )
+    channel = models.CharField(max_length=20, default="web")
+    # Booked for a caller on the phone: the advisor who took it (and the payment), and the
+    # caller's details when they have no account (the email address gets the confirmation).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="garden"
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from borough.cases.models import CLOSED_STATUSES, Case
 from borough.cases.selectors import cases_visible_to_staff
 from borough.core.models import Organisation, Role
-from borough.core.tenancy import staff_organisations, staff_teams
+from borough.core.tenancy import staff_organisations, staff_roles, staff_teams
 from borough.core.timetext import LONDON, clock_text
 from borough.core.workingdays import add_working_days, is_working_day
 from borough.places.models import Property
@@ -800,3 +800,68 @@ def garden_subscribers_for_staff(
         .select_related("property", "resident", "case")
         .order_by("property__street_name", "property__paon", "property__saon", "pk")
     )
+
+
+# -- Booked for a caller on the phone -----------------------------------------------------------
+
+
+def _taken_by(queryset: QuerySet[Any], *, user: Any, pk: object) -> Any:
+    """The booking (subscription, request) this advisor made for a caller, while they may
+    still take payments for its council; None otherwise (whether or not it exists)."""
+    from borough.payments.services import PHONE_PAYMENT_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        number = int(str(pk))
+    except ValueError:
+        return None
+    found = queryset.filter(pk=number, taken_by=user).first()
+    if found is None:
+        return None
+    if not staff_roles(user, found.organisation) & {str(role) for role in PHONE_PAYMENT_ROLES}:
+        return None
+    return found
+
+
+def bulky_booking_taken_by(*, user: Any, booking_id: object) -> BulkyBooking | None:
+    found: BulkyBooking | None = _taken_by(
+        BulkyBooking.objects.select_related("property", "round", "case", "organisation"),
+        user=user,
+        pk=booking_id,
+    )
+    return found
+
+
+def garden_subscription_taken_by(
+    *, user: Any, subscription_id: object
+) -> GardenSubscription | None:
+    found: GardenSubscription | None = _taken_by(
+        GardenSubscription.objects.select_related("property", "case", "organisation"),
+        user=user,
+        pk=subscription_id,
+    )
+    return found
+
+
+def container_request_taken_by(*, user: Any, request_id: object) -> ContainerRequest | None:
+    found: ContainerRequest | None = _taken_by(
+        ContainerRequest.objects.select_related(
+            "property", "container_type", "case", "organisation"
+        ),
+        user=user,
+        pk=request_id,
+    )
+    return found
+
+
+def paid_waste_task(service: Any) -> str | None:
+    """Which paid waste journey a catalogue service is ("bulky", "garden" or "container"):
+    an advisor books it for a caller through the waste pages, not the form runner."""
+    settings = WasteSettings.objects.filter(organisation_id=service.organisation_id).first()
+    if settings is None:
+        return None
+    for task in ("bulky", "garden", "container"):
+        if getattr(settings, f"{task}_service_id") == service.pk:
+            return task
+    return None

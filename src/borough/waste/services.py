@@ -31,10 +31,12 @@ from borough.contacts.models import Channel
 from borough.core.links import site_url
 from borough.core.models import Organisation, Team
 from borough.core.services import audit_record
+from borough.core.tenancy import staff_roles
 from borough.core.timetext import clock_text
-from borough.payments.models import IN_PROGRESS_STATUSES, PAID_STATUSES, Payment
+from borough.payments.models import IN_PROGRESS_STATUSES, PAID_STATUSES, Payment, PaymentChannel
 from borough.payments.providers import ProviderError
 from borough.payments.services import (
+    PHONE_PAYMENT_ROLES,
     PaymentError,
     payment_cancel,
     payment_create,
@@ -107,6 +109,104 @@ class WasteError(ValueError):
         self.message = message
         self.code = code
         self.field = field
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an advisor books, subscribes or requests for on the phone: the advisor (who takes
+    the payment) and the caller, by their account when the advisor found it, otherwise by
+    the contact details the advisor took (the email address gets the confirmation)."""
+
+    advisor: User
+    resident: User | None = None
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """What is kept on the booking, subscription or request."""
+        return {
+            "resident": self.resident,
+            "channel": Channel.PHONE,
+            "taken_by": self.advisor,
+            "contact_name": "" if self.resident else self.name.strip()[:200],
+            "contact_email": "" if self.resident else self.email.strip().lower()[:254],
+            "contact_phone": "" if self.resident else self.phone.strip()[:30],
+        }
+
+
+def _caller_check(caller: Caller, organisation: Organisation) -> None:
+    """Refuse an advisor who may not take payments for the council, or a caller with neither
+    an account nor an email address."""
+    if not staff_roles(caller.advisor, organisation) & {str(r) for r in PHONE_PAYMENT_ROLES}:
+        raise WasteError(
+            _("You cannot take payments for %(council)s") % {"council": organisation.name},
+            code=WasteErrorCode.NOT_ALLOWED,
+        )
+    if caller.resident is None and not caller.email.strip():
+        raise WasteError(
+            _("Enter the caller’s email address"),
+            code=WasteErrorCode.INVALID,
+            field="email",
+        )
+
+
+def _owned_by(resident: User | None, caller: Caller | None) -> Q:
+    """The bookings (subscriptions, requests) of the same person: the resident's own, or
+    those this advisor made for callers."""
+    if caller is not None:
+        return Q(taken_by=caller.advisor)
+    if resident is None:
+        raise WasteError(_("Sign in to do this"), code=WasteErrorCode.NOT_ALLOWED)
+    return Q(resident=resident, taken_by__isnull=True)
+
+
+def _owner_fields(resident: User | None, caller: Caller | None) -> dict[str, Any]:
+    if caller is not None:
+        return caller.fields()
+    return {"resident": resident, "channel": Channel.WEB}
+
+
+def _made_by(thing: Any, resident: User | None, caller: Caller | None) -> bool:
+    if caller is not None:
+        return bool(thing.taken_by_id == caller.advisor.pk)
+    return resident is not None and thing.resident_id == resident.pk and thing.taken_by_id is None
+
+
+def _submission_people(thing: Any) -> dict[str, Any]:
+    """Who the case of a booking, subscription or request is for and who made it: the
+    resident, or the caller's details and the advisor, on the channel it came by."""
+    return {
+        "channel": thing.channel or Channel.WEB,
+        "resident": thing.resident,
+        "reporter_name": thing.contact_name,
+        "reporter_email": thing.contact_email,
+        "reporter_phone": thing.contact_phone,
+        "staff": thing.taken_by,
+    }
+
+
+def _payment_channel(thing: Any) -> dict[str, Any]:
+    """A payment the advisor takes over the phone (MOTO at GOV.UK Pay), or the resident's."""
+    if thing.taken_by_id is not None:
+        return {"channel": PaymentChannel.PHONE, "taken_by": thing.taken_by}
+    return {}
+
+
+def _caller_audit(caller: Caller | None, thing: Any, what: str) -> None:
+    if caller is None:
+        return
+    audit_record(
+        actor=caller.advisor,
+        action="waste.for_caller",
+        obj=thing,
+        organisation=thing.organisation,
+        detail={
+            "what": what,
+            "channel": str(Channel.PHONE),
+            "resident": caller.resident.pk if caller.resident is not None else None,
+        },
+    )
 
 
 # How the waste pages answer each service's form, unless a council's settings say otherwise
@@ -615,13 +715,16 @@ def container_request_create(
     quantity: int = 1,
     damage: str = "",
     staff: User | None = None,
+    caller: Caller | None = None,
 ) -> ContainerRequest:
     """Request a new, replacement or extra container: one open request per container type per
     property. A free one is sent at once (its case made). One with a fee waits for payment
     (`container_request_payment`): `container_request_paid` sends it, and an unpaid one is
     never sent, so it blocks nothing. The same resident asking again with the same answers
     while one waits for payment gets that one back (and its payment); with other answers the
-    earlier one is given up. Another resident's request waiting for payment is refused."""
+    earlier one is given up. Another resident's request waiting for payment is refused.
+
+    `caller`: an advisor requests it for a caller on the phone (and takes the fee)."""
     if reason not in {r.value for r in RequestReason}:
         raise WasteError(_("Select why you need it"), code=WasteErrorCode.INVALID, field="reason")
     if type(quantity) is not int or quantity < 1:
@@ -642,6 +745,9 @@ def container_request_create(
     settings, catalogue_service = _settings_or_refuse(
         container_type.organisation, "container_service"
     )
+    if caller is not None:
+        _caller_check(caller, container_type.organisation)
+        resident, channel, staff = caller.resident, Channel.PHONE, caller.advisor
     mapping = form_answers(settings, "container")
     answers: dict[str, Any] = {
         mapping["type"]: container_type.request_answer or container_type.code,
@@ -658,7 +764,7 @@ def container_request_create(
         status=ContainerRequestStatus.PENDING_PAYMENT,
     )
     for earlier in waiting:
-        if resident is None or earlier.resident_id != resident.pk:
+        if not _made_by(earlier, resident, caller):
             raise _container_waiting(container_type)
         if earlier.answers == answers and earlier.fee_pence == fee:
             # Sent again (a double click, or back from the payment page): the same request.
@@ -669,7 +775,7 @@ def container_request_create(
         # Under the lock, one made meanwhile by a twin of this request (a double click) is
         # the same request; another waiting for payment (another resident's) refuses it.
         for twin in waiting.all():
-            mine = resident is not None and twin.resident_id == resident.pk
+            mine = _made_by(twin, resident, caller)
             if mine and twin.answers == answers and twin.fee_pence == fee:
                 return twin
             raise _container_waiting(container_type)
@@ -687,13 +793,17 @@ def container_request_create(
             kind=kind,
             quantity=quantity,
             fee_pence=fee,
-            resident=resident,
-            channel=channel,
+            **(
+                caller.fields()
+                if caller is not None
+                else {"resident": resident, "channel": channel}
+            ),
             answers=answers,
             status=ContainerRequestStatus.PENDING_PAYMENT
             if fee
             else ContainerRequestStatus.CONFIRMED,
         )
+        _caller_audit(caller, request, "container")
         if not fee:
             _container_request_send(request, service=catalogue_service, staff=staff)
     return request
@@ -712,15 +822,15 @@ def _container_request_send(
     request: ContainerRequest, *, service: Service, staff: User | None = None
 ) -> None:
     """Make the request's case and mark it sent (the caller holds the lock)."""
+    people = _submission_people(request)
+    people["staff"] = staff or request.taken_by
     request.case = case_create(
         submission=Submission(
             service=service,
-            channel=request.channel or Channel.WEB,
             answers=dict(request.answers),
-            resident=request.resident,
             uprn=request.property.uprn,
-            staff=staff,
             idempotency_key=f"container-request-{request.pk}",
+            **people,
         )
     )
     request.status = ContainerRequestStatus.CONFIRMED
@@ -740,6 +850,7 @@ def container_request_payment(*, request: ContainerRequest) -> Payment:
         purpose_id=str(request.pk),
         return_to=reverse("waste:container_request", args=[request.property.uprn, request.pk]),
         idempotency_key=f"container-request-{request.pk}",
+        **_payment_channel(request),
     )
 
 
@@ -1056,7 +1167,7 @@ def _bulky_date_check(
 def bulky_booking_create(
     *,
     prop: Property,
-    resident: User,
+    resident: User | None,
     quantities: Mapping[str, int],
     day: date,
     placement: str,
@@ -1065,6 +1176,7 @@ def bulky_booking_create(
     idempotency_key: str,
     replaces: str = "",
     now: datetime | None = None,
+    caller: Caller | None = None,
 ) -> BulkyBooking:
     """Book a bulky waste collection, waiting for payment: it holds a place on `day` until
     the payment is taken (`bulky_booking_paid` confirms it) or not (`bulky_booking_unpaid`
@@ -1075,21 +1187,27 @@ def bulky_booking_create(
     `replaces` is the start of the idempotency keys of earlier bookings from the same
     journey (the resident went back from the payment page and changed an answer): those
     still waiting for payment are given up first, their payments cancelled, so only the
-    latest answers can be paid for."""
+    latest answers can be paid for.
+
+    `caller`: an advisor books it for a caller on the phone (and takes the payment); the
+    booking is the caller's (their account, or their contact details)."""
     now = now or timezone.now()
     existing = BulkyBooking.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.resident_id != resident.pk:
+        if not _made_by(existing, resident, caller):
             raise WasteError(_("Start your booking again"), code=WasteErrorCode.INVALID)
         return existing
+    setup = bulky_setup(prop)
+    if caller is not None:
+        _caller_check(caller, setup.round.organisation)
+    owner = _owned_by(resident, caller)
     if replaces:
         for earlier in BulkyBooking.objects.filter(
-            resident=resident,
+            owner,
             status=BookingStatus.PENDING_PAYMENT,
             idempotency_key__startswith=replaces,
         ):
             bulky_booking_abandon(booking=earlier)
-    setup = bulky_setup(prop)
     lines = bulky_lines(setup, quantities)
     price = bulky_lines_price(setup.settings, lines)
     if price != price_pence:
@@ -1117,7 +1235,7 @@ def bulky_booking_create(
             booking = BulkyBooking.objects.create(
                 organisation=setup.round.organisation,
                 property=prop,
-                resident=resident,
+                **_owner_fields(resident, caller),
                 round=setup.round,
                 date=day,
                 items=lines,
@@ -1126,6 +1244,7 @@ def bulky_booking_create(
                 notes=notes.strip()[:500],
                 idempotency_key=idempotency_key,
             )
+            _caller_audit(caller, booking, "bulky")
             if price == 0:
                 _bulky_confirm(booking, setup=setup, paid_pence=0, payment_reference="")
     except IntegrityError:
@@ -1169,11 +1288,10 @@ def _bulky_confirm(
     case = case_create(
         submission=Submission(
             service=setup.service,
-            channel=Channel.WEB,
             answers=_bulky_answers(setup, booking),
-            resident=booking.resident,
             uprn=booking.property.uprn,
             idempotency_key=f"bulky-booking-{booking.pk}",
+            **_submission_people(booking),
         )
     )
     booking.case = case
@@ -1229,6 +1347,9 @@ def bulky_booking_payment(*, booking: BulkyBooking) -> Payment:
         case=booking.case,
         return_to=reverse("waste:bulky_booking", args=[booking.property.uprn, booking.pk]),
         idempotency_key=key,
+        # The booking itself is paid on the phone when an advisor made it; a change is the
+        # resident's own, online.
+        **(_payment_channel(booking) if change == 0 else {}),
     )
 
 
@@ -1733,13 +1854,14 @@ def _garden_duplicate(settings: WasteSettings, existing: GardenSubscription) -> 
 def garden_subscription_create(
     *,
     prop: Property,
-    resident: User,
+    resident: User | None,
     kind: str,
     bins: int,
     price_pence: int,
     idempotency_key: str,
     replaces: str = "",
     now: datetime | None = None,
+    caller: Caller | None = None,
 ) -> GardenSubscription:
     """Subscribe (or renew) for a year, waiting for payment: `garden_subscription_paid`
     makes it active, with its case and the property's garden collection;
@@ -1747,15 +1869,22 @@ def garden_subscription_create(
     shown: another price is refused. One subscription per property and year: a duplicate
     is refused with a clear message. The same `idempotency_key` gives back the same
     subscription; the resident's earlier ones from the same journey (`replaces`) still
-    waiting for payment are given up first, their payments cancelled."""
+    waiting for payment are given up first, their payments cancelled.
+
+    `caller`: an advisor subscribes a caller on the phone (and takes the payment); a renewal
+    is of the caller's account's subscription."""
     now = now or timezone.now()
     existing = GardenSubscription.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.resident_id != resident.pk:
+        if not _made_by(existing, resident, caller):
             raise WasteError(_("Start again"), code=WasteErrorCode.INVALID)
         return existing
     setup = garden_setup(prop)
     settings = setup.settings
+    if caller is not None:
+        _caller_check(caller, setup.round.organisation)
+        resident = caller.resident
+    owner = _owned_by(resident, caller)
     if type(bins) is not int or not 1 <= bins <= settings.garden_max_bins:
         raise WasteError(
             _("Select how many bins you want, from 1 to %(count)s")
@@ -1777,9 +1906,7 @@ def garden_subscription_create(
     same = Q(property=prop, year=offer.year)
     if replaces:
         same |= Q(idempotency_key__startswith=replaces)
-    earlier = GardenSubscription.objects.filter(
-        same, resident=resident, status=GardenStatus.PENDING_PAYMENT
-    )
+    earlier = GardenSubscription.objects.filter(same, owner, status=GardenStatus.PENDING_PAYMENT)
     for subscription in earlier:
         garden_subscription_abandon(subscription=subscription)
     try:
@@ -1797,7 +1924,7 @@ def garden_subscription_create(
             subscription = GardenSubscription.objects.create(
                 organisation=setup.round.organisation,
                 property=prop,
-                resident=resident,
+                **_owner_fields(resident, caller),
                 year=offer.year,
                 starts_on=offer.starts_on,
                 ends_on=offer.ends_on,
@@ -1806,6 +1933,7 @@ def garden_subscription_create(
                 renewal_of=offer.renews,
                 idempotency_key=idempotency_key,
             )
+            _caller_audit(caller, subscription, "garden")
             if price == 0:
                 _garden_activate(subscription, setup=setup, payment=None, now=now)
     except IntegrityError:
@@ -1836,6 +1964,7 @@ def garden_subscription_payment(*, subscription: GardenSubscription) -> Payment:
             "waste:garden_subscription", args=[subscription.property.uprn, subscription.pk]
         ),
         idempotency_key=f"garden-subscription-{subscription.pk}",
+        **_payment_channel(subscription),
     )
 
 
@@ -1900,11 +2029,10 @@ def _garden_activate(
     case = case_create(
         submission=Submission(
             service=setup.service,
-            channel=Channel.WEB,
             answers=_garden_answers(setup, subscription),
-            resident=subscription.resident,
             uprn=subscription.property.uprn,
             idempotency_key=f"garden-subscription-{subscription.pk}",
+            **_submission_people(subscription),
         )
     )
     subscription.case = case

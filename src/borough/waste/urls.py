@@ -13,6 +13,7 @@ urlpatterns = [
     path("bins/<str:uprn>/container/", views.container, name="container"),
     path("bins/<str:uprn>/assisted/", views.assisted, name="assisted"),
     path("bins/<str:uprn>/sent/", views.sent, name="sent"),
+    path("bins/<str:uprn>/caller/", views.caller, name="caller"),
     path("bins/<str:uprn>/bulky/", views.bulky_start, name="bulky_start"),
     path("bins/<str:uprn>/bulky/items/", views.bulky_items, name="bulky_items"),
     path("bins/<str:uprn>/bulky/date/", views.bulky_date, name="bulky_date"),

@@ -34,15 +34,31 @@ from borough.contacts.models import Channel
 from borough.core.models import Organisation
 from borough.core.permissions import Action, can
 from borough.core.services import audit_record
+from borough.core.tenancy import staff_roles
 from borough.core.timetext import LONDON, clock_text
 from borough.dispatch.webhooks import SIGNATURE_HEADER, signature_check
-from borough.payments.services import PaymentError, PaymentErrorCode, payment_start
+from borough.payments.services import (
+    PHONE_PAYMENT_ROLES,
+    PaymentError,
+    PaymentErrorCode,
+    payment_start,
+)
 from borough.places.models import Property
 from borough.places.postcodes import postcode_normalise
 from borough.places.selectors import addresses_for_postcode, property_by_uprn
 from borough.portal.answers import raw_from_post
 from borough.portal.fields import Field, Item, field_for
+from borough.portal.journey import assisted_details_set, assisted_end
 from borough.waste import forms
+from borough.waste.callers import (
+    TASK_START,
+    caller_mode,
+    caller_mode_forget,
+    journey_drop,
+    journey_get,
+    journey_save,
+    private_for_caller,
+)
 from borough.waste.forms import money_text
 from borough.waste.ics import AllDayEvent, calendar
 from borough.waste.models import (
@@ -62,6 +78,7 @@ from borough.waste.selectors import (
     assisted_applications_open_for_staff,
     bin_days,
     bulky_booking_for_resident,
+    bulky_booking_taken_by,
     bulky_bookings_for_resident,
     bulky_collections_for_staff,
     bulky_cutoff,
@@ -69,6 +86,7 @@ from borough.waste.selectors import (
     bulky_round_for,
     container_request_for_resident,
     container_request_open,
+    container_request_taken_by,
     container_requests_open_for_staff,
     container_types_for,
     crew_reports,
@@ -79,6 +97,7 @@ from borough.waste.selectors import (
     garden_round_for,
     garden_subscribers_for_staff,
     garden_subscription_for_resident,
+    garden_subscription_taken_by,
     garden_subscriptions_for_resident,
     garden_year_for,
     garden_year_text,
@@ -140,9 +159,136 @@ def _sign_in_url(request: HttpRequest) -> str:
     return f"{reverse('accounts:sign_in')}?{urlencode({'next': request.get_full_path()})}"
 
 
+# -- For a caller on the phone (`callers`) -----------------------------------------------------
+
+
+def _for(request: HttpRequest) -> Any:
+    """Whose booking it is: the caller's account for an advisor booking for a caller (None
+    without one), else the signed-in resident."""
+    mode = caller_mode(request)
+    if mode is not None:
+        return mode.resident
+    return _resident(request)
+
+
+def _who(request: HttpRequest) -> dict[str, Any]:
+    """The services' `resident` and `caller` for this request."""
+    mode = caller_mode(request)
+    if mode is not None:
+        return {"resident": mode.resident, "caller": mode.caller()}
+    return {"resident": request.user}
+
+
+def _caller_gate(
+    request: HttpRequest, prop: Property, organisation: Organisation, title: Any
+) -> HttpResponse | None:
+    """For a caller: only an advisor who may take payments for the council, and a caller
+    without an account gives their details first."""
+    mode = caller_mode(request)
+    if mode is None:
+        return None
+    if not staff_roles(mode.advisor, organisation) & {str(r) for r in PHONE_PAYMENT_ROLES}:
+        return render(
+            request,
+            "waste/unavailable.html",
+            {
+                "property": prop,
+                "title": title,
+                "message": _("You cannot take payments for %(council)s")
+                % {"council": organisation.name},
+            },
+            status=403,
+        )
+    if mode.needs_details:
+        query = urlencode({"next": request.path})
+        return redirect(f"{reverse('waste:caller', args=[prop.uprn])}?{query}")
+    return None
+
+
+def _taken_view(request: HttpRequest, thing: Any) -> None:
+    """An advisor opens what they booked for a caller: audited as a read of the caller's."""
+    audit_record(
+        actor=request.user,
+        action="waste.for_caller_view",
+        obj=thing,
+        detail={"uprn": thing.property.uprn},
+    )
+
+
+def _caller_done(request: HttpRequest, thing: Any) -> None:
+    """Booked for the caller: assisted mode ends (the browser is the advisor's own again)."""
+    if caller_mode(request) is not None and thing.taken_by_id == request.user.pk:
+        assisted_end(request.session)
+        caller_mode_forget(request)
+
+
+def _not_for_caller(request: HttpRequest, prop: Property, title: Any) -> HttpResponse | None:
+    """Booking for a caller covers the paid services; anything else for them is raised as a
+    case for a caller, after stopping this."""
+    if caller_mode(request) is None:
+        return None
+    return render(
+        request,
+        "waste/unavailable.html",
+        {
+            "property": prop,
+            "title": title,
+            "message": _(
+                "You’re booking for a caller. To do this for them, stop booking for them and "
+                "raise a case for a caller."
+            ),
+        },
+        status=403,
+    )
+
+
+def _for_caller_context(request: HttpRequest, thing: Any) -> dict[str, Any]:
+    resident = getattr(thing, "resident", None)
+    return {
+        "for_caller": thing.resident_id != request.user.pk,
+        "caller_email": thing.contact_email or (resident.email if resident else ""),
+    }
+
+
+@private_for_caller
+@staff_view
+@require_http_methods(["GET", "POST"])
+def caller(request: HttpRequest, uprn: str) -> HttpResponse:
+    """ "The caller's details": an advisor booking for a caller without an account takes
+    their name and email address (where the confirmation goes), once per caller."""
+    prop = _property(uprn)
+    mode = caller_mode(request)
+    if mode is None:
+        raise PermissionDenied
+    after = str(request.GET.get("next", ""))
+    if not after.startswith(f"/bins/{prop.uprn}/") or "//" in after or "\\" in after:
+        after = reverse(TASK_START[mode.task], args=[prop.uprn])
+    if mode.resident is not None:
+        return redirect(after)
+    values = dict(mode.details)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        posted = forms.caller_clean(request.POST)
+        values, errors = posted.values, posted.errors
+        if not errors:
+            assisted_details_set(request.session, posted.values)
+            return redirect(after)
+    return render(
+        request,
+        "waste/caller.html",
+        {
+            "property": prop,
+            "fields": forms.caller_fields(values, errors),
+            "errors": [(message, f"#{name}") for name, message in errors.items()],
+        },
+        status=400 if errors else 200,
+    )
+
+
 # -- Check your bin days --------------------------------------------------------------------
 
 
+@private_for_caller
 @require_safe
 def lookup(request: HttpRequest) -> HttpResponse:
     """Postcode, then address: all with GET forms, so it works without JavaScript."""
@@ -167,6 +313,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if addresses and "uprn" in request.GET:
         uprn = str(request.GET.get("uprn", ""))
         if any(prop.uprn == uprn for prop in addresses):
+            mode = caller_mode(request)
+            if mode is not None:
+                # Booking for a caller: straight on to what they called about.
+                return redirect(TASK_START[mode.task], uprn=uprn)
             return redirect("waste:bin_days", uprn=uprn)
         errors["uprn"] = _("Select an address")
     postcode_field = Field(
@@ -218,6 +368,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "postcode_field": postcode_field,
             "address_field": address_field,
             "errors": [(message, f"#{name}") for name, message in errors.items()],
+            "for_caller": caller_mode(request) is not None,
         },
     )
 
@@ -294,6 +445,9 @@ def calendar_feed(request: HttpRequest, uprn: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def missed(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
+    refusal = _not_for_caller(request, prop, _("Report a missed collection"))
+    if refusal is not None:
+        return refusal
     checks = missed_collection_checks(prop=prop, now=timezone.now())
     if not checks:
         return render(request, "waste/no_collections.html", {"property": prop})
@@ -346,6 +500,7 @@ def missed(request: HttpRequest, uprn: str) -> HttpResponse:
 # -- Request a container ----------------------------------------------------------------------
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def container(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -362,6 +517,9 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
                 "title": _("Request a new container"),
             },
         )
+    refusal = _caller_gate(request, prop, types[0].organisation, _("Request a new container"))
+    if refusal is not None:
+        return refusal
     posted = forms.Posted()
     if request.method == "POST":
         posted = forms.container_clean(request.POST, types)
@@ -377,7 +535,7 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
                     quantity=int(posted.values["quantity"]),
                     damage=posted.values["damage"],
                     channel=Channel.WEB,
-                    resident=request.user,
+                    **_who(request),
                 )
                 if container_request.status == ContainerRequestStatus.PENDING_PAYMENT:
                     # The fee is paid first; the request is sent when it is.
@@ -397,6 +555,7 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
                     "uprn": prop.uprn,
                     "what": "container",
                 }
+                _caller_done(request, container_request)
                 return redirect("waste:sent", uprn=prop.uprn)
     open_types = [ct for ct in types if container_request_open(prop=prop, container_type=ct)]
     return render(
@@ -411,6 +570,7 @@ def container(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
+@private_for_caller
 @never_cache
 @require_safe
 def container_request_page(request: HttpRequest, uprn: str, request_id: int) -> HttpResponse:
@@ -419,12 +579,22 @@ def container_request_page(request: HttpRequest, uprn: str, request_id: int) -> 
     if not request.user.is_authenticated:
         return redirect(_sign_in_url(request))
     container_request = container_request_for_resident(user=request.user, request_id=request_id)
+    if container_request is None:
+        container_request = container_request_taken_by(user=request.user, request_id=request_id)
+        if container_request is not None:
+            _taken_view(request, container_request)
     if container_request is None or container_request.property_id != prop.pk:
         raise Http404("No such request")
+    if container_request.status == ContainerRequestStatus.CONFIRMED:
+        _caller_done(request, container_request)
     return render(
         request,
         "waste/container_request.html",
-        {"property": prop, "container_request": container_request},
+        {
+            "property": prop,
+            "container_request": container_request,
+            **_for_caller_context(request, container_request),
+        },
     )
 
 
@@ -446,6 +616,9 @@ def _assisted_questions(settings: WasteSettings | None) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def assisted(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
+    refusal = _not_for_caller(request, prop, _("Apply for an assisted collection"))
+    if refusal is not None:
+        return refusal
     services = property_services(prop)
     settings = waste_settings_for(services[0].organisation) if services else None
     questions = _assisted_questions(settings)
@@ -495,6 +668,7 @@ def assisted(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
+@private_for_caller
 @require_safe
 def sent(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -697,12 +871,11 @@ BULKY_TITLE = gettext_lazy("Book a bulky waste collection")
 
 
 def _journey(request: HttpRequest, prop: Property) -> dict[str, Any]:
-    journey = request.session.get(f"bulky:{prop.uprn}")
-    return journey if isinstance(journey, dict) else {}
+    return journey_get(request, f"bulky:{prop.uprn}")
 
 
 def _journey_save(request: HttpRequest, prop: Property, journey: dict[str, Any]) -> None:
-    request.session[f"bulky:{prop.uprn}"] = journey
+    journey_save(request, f"bulky:{prop.uprn}", journey)
 
 
 def _bulky_gate(
@@ -724,6 +897,9 @@ def _bulky_gate(
             "waste/sign_in_needed.html",
             {"property": prop, "sign_in_url": _sign_in_url(request), "title": BULKY_TITLE},
         )
+    refusal = _caller_gate(request, prop, setup.round.organisation, BULKY_TITLE)
+    if refusal is not None:
+        return None, refusal
     return setup, None
 
 
@@ -743,6 +919,7 @@ def _lines_text(lines: list[dict[str, Any]]) -> list[str]:
     return [f"{line['quantity']} × {line['name']}" for line in lines]
 
 
+@private_for_caller
 @require_safe
 def bulky_start(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -760,11 +937,14 @@ def bulky_start(request: HttpRequest, uprn: str) -> HttpResponse:
             "cutoff_time": clock_text(
                 datetime.combine(local_now().date(), setup.settings.bulky_cutoff, LONDON)
             ),
-            "bookings": bulky_bookings_for_resident(user=request.user, prop=prop),
+            "bookings": []
+            if caller_mode(request)
+            else bulky_bookings_for_resident(user=request.user, prop=prop),
         },
     )
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def bulky_items(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -797,6 +977,7 @@ def bulky_items(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def bulky_date(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -828,6 +1009,7 @@ def bulky_date(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def bulky_details(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -857,6 +1039,7 @@ def bulky_details(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
     """Check your answers and pay. The price and day shown are posted back and checked by
@@ -885,7 +1068,7 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
         try:
             booking = bulky_booking_create(
                 prop=prop,
-                resident=request.user,  # type: ignore[arg-type]
+                **_who(request),
                 quantities=journey["quantities"],
                 day=shown_day,
                 placement=journey["placement"],
@@ -930,8 +1113,13 @@ def bulky_check(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
-def _booking(request: HttpRequest, prop: Property, booking_id: int) -> Any:
+def _booking(request: HttpRequest, prop: Property, booking_id: int, *, taken: bool = False) -> Any:
+    """The resident's own booking; with `taken`, also one the advisor made for a caller."""
     booking = bulky_booking_for_resident(user=request.user, booking_id=booking_id)
+    if booking is None and taken:
+        booking = bulky_booking_taken_by(user=request.user, booking_id=booking_id)
+        if booking is not None and booking.property_id == prop.pk:
+            _taken_view(request, booking)
     if booking is None or booking.property_id != prop.pk:
         raise Http404("No such booking")
     return booking
@@ -955,13 +1143,14 @@ def _booking_context(booking: Any, settings: WasteSettings | None) -> dict[str, 
     }
 
 
+@private_for_caller
 @never_cache
 @require_safe
 def bulky_booking(request: HttpRequest, uprn: str, booking_id: int) -> HttpResponse:
     prop = _property(uprn)
     if not request.user.is_authenticated:
         return redirect(_sign_in_url(request))
-    booking = _booking(request, prop, booking_id)
+    booking = _booking(request, prop, booking_id, taken=True)
     journey = _journey(request, prop)
     if (
         booking.status != BookingStatus.PENDING_PAYMENT
@@ -969,9 +1158,13 @@ def bulky_booking(request: HttpRequest, uprn: str, booking_id: int) -> HttpRespo
         and booking.idempotency_key.startswith(f"{request.user.pk}-{journey['key']}-")
     ):
         # The journey has ended in this booking (paid or not): a new one starts afresh.
-        request.session.pop(f"bulky:{prop.uprn}", None)
+        journey_drop(request, f"bulky:{prop.uprn}")
+    if booking.status == BookingStatus.CONFIRMED:
+        _caller_done(request, booking)
     settings = waste_settings_for(booking.organisation)
-    return render(request, "waste/bulky_booking.html", _booking_context(booking, settings))
+    context = _booking_context(booking, settings)
+    context.update(_for_caller_context(request, booking))
+    return render(request, "waste/bulky_booking.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -1137,18 +1330,21 @@ def _garden_gate(
             "waste/sign_in_needed.html",
             {"property": prop, "sign_in_url": _sign_in_url(request), "title": GARDEN_TITLE},
         )
+    refusal = _caller_gate(request, prop, setup.round.organisation, GARDEN_TITLE)
+    if refusal is not None:
+        return None, refusal
     return setup, None
 
 
 def _garden_journey(request: HttpRequest, prop: Property) -> dict[str, Any]:
-    journey = request.session.get(f"garden:{prop.uprn}")
-    return journey if isinstance(journey, dict) else {}
+    return journey_get(request, f"garden:{prop.uprn}")
 
 
 def _garden_journey_save(request: HttpRequest, prop: Property, journey: dict[str, Any]) -> None:
-    request.session[f"garden:{prop.uprn}"] = journey
+    journey_save(request, f"garden:{prop.uprn}", journey)
 
 
+@private_for_caller
 @require_safe
 def garden_start(request: HttpRequest, uprn: str) -> HttpResponse:
     prop = _property(uprn)
@@ -1163,7 +1359,7 @@ def garden_start(request: HttpRequest, uprn: str) -> HttpResponse:
     renewal = None
     try:
         renewal = garden_offer(
-            setup, prop=prop, kind=GardenKind.RENEWAL, resident=_resident(request), now=now
+            setup, prop=prop, kind=GardenKind.RENEWAL, resident=_for(request), now=now
         )
     except WasteError:
         renewal = None
@@ -1186,7 +1382,9 @@ def garden_start(request: HttpRequest, uprn: str) -> HttpResponse:
             "can_renew": renewal is not None and renewed is None,
             "renewal_year_text": garden_year_text(settings, year + 1),
             "renewal_opens": day_text(garden_renewal_opens(settings, year)),
-            "subscriptions": garden_subscriptions_for_resident(user=request.user, prop=prop),
+            "subscriptions": []
+            if caller_mode(request)
+            else garden_subscriptions_for_resident(user=request.user, prop=prop),
         },
     )
 
@@ -1197,7 +1395,7 @@ def _garden_bins(request: HttpRequest, uprn: str, kind: GardenKind) -> HttpRespo
     if refusal is not None or setup is None:
         return refusal or redirect("waste:bin_days", uprn=prop.uprn)
     try:
-        offer = garden_offer(setup, prop=prop, kind=kind, resident=_resident(request))
+        offer = garden_offer(setup, prop=prop, kind=kind, resident=_for(request))
     except WasteError as refused:
         return render(
             request,
@@ -1249,16 +1447,19 @@ def _garden_bins(request: HttpRequest, uprn: str, kind: GardenKind) -> HttpRespo
     )
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def garden_subscribe(request: HttpRequest, uprn: str) -> HttpResponse:
     return _garden_bins(request, uprn, GardenKind.NEW)
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def garden_renew(request: HttpRequest, uprn: str) -> HttpResponse:
     return _garden_bins(request, uprn, GardenKind.RENEWAL)
 
 
+@private_for_caller
 @require_http_methods(["GET", "POST"])
 def garden_check(request: HttpRequest, uprn: str) -> HttpResponse:
     """Check your answers and pay. The bins and price shown are posted back and checked by
@@ -1273,7 +1474,7 @@ def garden_check(request: HttpRequest, uprn: str) -> HttpResponse:
         return redirect("waste:garden_start", uprn=prop.uprn)
     back = "waste:garden_renew" if kind == GardenKind.RENEWAL else "waste:garden_subscribe"
     try:
-        offer = garden_offer(setup, prop=prop, kind=kind, resident=_resident(request))
+        offer = garden_offer(setup, prop=prop, kind=kind, resident=_for(request))
     except WasteError as error:
         return render(
             request,
@@ -1295,7 +1496,7 @@ def garden_check(request: HttpRequest, uprn: str) -> HttpResponse:
         try:
             subscription = garden_subscription_create(
                 prop=prop,
-                resident=request.user,  # type: ignore[arg-type]
+                **_who(request),
                 kind=kind,
                 bins=shown_bins,
                 price_pence=shown_price,
@@ -1340,10 +1541,19 @@ def garden_check(request: HttpRequest, uprn: str) -> HttpResponse:
     )
 
 
-def _garden_subscription(request: HttpRequest, prop: Property, subscription_id: int) -> Any:
+def _garden_subscription(
+    request: HttpRequest, prop: Property, subscription_id: int, *, taken: bool = False
+) -> Any:
+    """The resident's own subscription; with `taken`, also one the advisor made for a caller."""
     subscription = garden_subscription_for_resident(
         user=request.user, subscription_id=subscription_id
     )
+    if subscription is None and taken:
+        subscription = garden_subscription_taken_by(
+            user=request.user, subscription_id=subscription_id
+        )
+        if subscription is not None and subscription.property_id == prop.pk:
+            _taken_view(request, subscription)
     if subscription is None or subscription.property_id != prop.pk:
         raise Http404("No such subscription")
     return subscription
@@ -1369,13 +1579,14 @@ def _garden_context(subscription: Any) -> dict[str, Any]:
     }
 
 
+@private_for_caller
 @never_cache
 @require_safe
 def garden_subscription(request: HttpRequest, uprn: str, subscription_id: int) -> HttpResponse:
     prop = _property(uprn)
     if not request.user.is_authenticated:
         return redirect(_sign_in_url(request))
-    subscription = _garden_subscription(request, prop, subscription_id)
+    subscription = _garden_subscription(request, prop, subscription_id, taken=True)
     journey = _garden_journey(request, prop)
     if (
         subscription.status != GardenStatus.PENDING_PAYMENT
@@ -1383,8 +1594,12 @@ def garden_subscription(request: HttpRequest, uprn: str, subscription_id: int) -
         and subscription.idempotency_key.startswith(f"{request.user.pk}-garden-{journey['key']}-")
     ):
         # The journey has ended in this subscription (paid or not): a new one starts afresh.
-        request.session.pop(f"garden:{prop.uprn}", None)
-    return render(request, "waste/garden_subscription.html", _garden_context(subscription))
+        journey_drop(request, f"garden:{prop.uprn}")
+    if subscription.status == GardenStatus.ACTIVE:
+        _caller_done(request, subscription)
+    context = _garden_context(subscription)
+    context.update(_for_caller_context(request, subscription))
+    return render(request, "waste/garden_subscription.html", context)
 
 
 @require_http_methods(["GET", "POST"])
