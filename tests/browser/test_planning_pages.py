@@ -3,7 +3,8 @@
 """A waste team leader plans rounds in a real browser, with JavaScript on and off: from the
 waste office to the plans, the form (sent empty first: an error), a short plan waiting for
 the worker, the worker run in this process, then the results: each round's figures, the
-comparison with the current rounds and, with JavaScript, the map. axe-core on every page."""
+comparison with the current rounds and, with JavaScript, the map; and the council's planner
+settings changed, with a mistake first. axe-core on every page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from borough.waste.models import RoundPlan, RoundPlanStatus
+from borough.waste.models import RoundPlan, RoundPlannerSettings, RoundPlanStatus
 from borough.waste.planning import views as planning_views
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_bulky_journey import _sign_in_as
@@ -121,3 +122,53 @@ def test_a_team_leader_plans_rounds_and_sees_them(
     expect(row).to_contain_text("Rubbish")
     expect(row).to_contain_text("Planned")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("page_fixture", ["page", "page_without_js"])
+def test_a_team_leader_changes_the_planner_settings(
+    request, live_server, page_fixture, waste, make_staff
+):
+    page = request.getfixturevalue(page_fixture)
+    _sign_in_as(page, live_server, make_staff(waste.team, role="team_leader"))
+
+    page.goto(f"{live_server.url}/staff/waste/planning/")
+    page.get_by_role("link", name="Planner settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Planner settings")
+    roads = page.get_by_role("group", name="Roads and time")
+    shift = roads.get_by_label("Length of a shift, in hours")
+    expect(shift).to_have_value("8.5")
+    assert_accessible(page)
+
+    # A mistake: the message, the answer kept, and nothing saved.
+    shift.fill("eight")
+    page.get_by_role("group", name="Depot").get_by_label("Latitude").fill("")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page).to_have_title(re.compile("^Error: Planner settings"))
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_text("Enter the depot’s latitude")).to_be_visible()
+    expect(alert.get_by_text("The length of a shift must be a number, like 8.5")).to_be_visible()
+    expect(
+        page.get_by_role("group", name="Roads and time").get_by_label("Length of a shift, in hours")
+    ).to_have_value("eight")
+    assert_accessible(page)
+    assert not RoundPlannerSettings.objects.exists()
+
+    # Put right, with a second vehicle type added, and saved.
+    page.get_by_role("group", name="Depot").get_by_label("Latitude").fill("50.72")
+    page.get_by_role("group", name="Roads and time").get_by_label(
+        "Length of a shift, in hours"
+    ).fill("7.5")
+    second = page.get_by_role("group", name="Vehicle type 2")
+    second.get_by_label("Name").fill("Narrow-access 7.5t")
+    second.get_by_label("Payload, in kg").fill("3000")
+    second.get_by_label("Crews a day").fill("1")
+    second.get_by_label("Cost of a day, with its crew").fill("380.50")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Round plans")
+    expect(page.get_by_text("The planner settings have been saved.")).to_be_visible()
+    assert_accessible(page)
+    saved = RoundPlannerSettings.objects.get(organisation=waste.organisation)
+    assert saved.shift_hours == 7.5
+    assert saved.depot_latitude == 50.72
+    assert [kind["name"] for kind in saved.fleet][-1] == "Narrow-access 7.5t"
+    assert saved.fleet[-1]["round_cost"] == 380_500  # tenths of a penny

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from borough.core.services import organisation_create
+from borough.places.models import AreaKind
+from borough.places.services import area_create
+from borough.waste.planning.demo_area import FleetKind
+from borough.waste.planning.planner_settings import (
+    StreamLoad,
+    planner_settings_get,
+    planner_settings_save,
+)
+from tests.conftest import DORCHESTER, square
 
 # Four customers at the corners of a square around the depot, demand 1 each, capacity 2:
 # the best is two routes, each to two neighbouring corners and back (10 + 10 + 10 twice = 60;
@@ -140,3 +152,39 @@ def test_plan_demo_with_no_properties_says_what_to_do() -> None:
 def test_plan_demo_for_an_unknown_organisation() -> None:
     with pytest.raises(CommandError, match="There is no organisation 'nowhere'"):
         run("plan-demo", "--seconds", "0.2", "--organisation", "nowhere")
+
+
+@pytest.mark.django_db
+def test_plan_demo_for_a_council_uses_its_planner_settings(
+    make_property: Callable[..., Any], make_staff: Callable[..., Any], make_team: Any
+) -> None:
+    council = organisation_create(
+        slug="westshire", name="Westshire District Council", kind="district", reference_prefix="WS"
+    )
+    area_create(
+        kind=AreaKind.WARD, name="Castle", boundary=square(*DORCHESTER, 0.01), organisation=council
+    )
+    # 200 m apart: each home its own stop.
+    for number in range(1, 7):
+        make_property(paon=str(number), lon=DORCHESTER[1] - 0.009 + number * 0.003)
+    defaults = run("plan-demo", "--seconds", "0.3", "--organisation", "westshire")
+    assert defaults["properties"] == 6
+    assert defaults["rounds"][0]["trips"] == 1
+
+    # A small van and heavy bins: two homes a load, so three trips to the tip.
+    planner = planner_settings_get(organisation=council)
+    van = FleetKind(name="Van", payload_kg=100, crews_per_day=1, round_cost=300_000)
+    planner = replace(
+        planner,
+        base=replace(planner.base, depot=(50.70, -2.44), fleet=(van,)),
+        streams={"refuse": StreamLoad(kg_per_property=50, days_per_cycle=10)},
+    )
+    planner_settings_save(
+        organisation=council, planner=planner, actor=make_staff(make_team(council, "Waste"))
+    )
+    result = run("plan-demo", "--seconds", "0.3", "--organisation", "westshire")
+
+    assert result["feasible"] is True
+    assert [summary["vehicle"] for summary in result["rounds"]] == ["Van"]
+    assert result["rounds"][0]["trips"] == 3
+    assert result["rounds"][0]["path"][0] == [50.70, -2.44]

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from borough.core.models import AuditEntry
 from borough.core.services import organisation_create
-from borough.waste.models import RoundPlan, RoundPlanStatus
+from borough.waste.models import RoundPlan, RoundPlannerSettings, RoundPlanStatus
 from borough.waste.planning import services as planning
 from borough.waste.services import stream_create, waste_settings_set
 from tests.waste.test_planning_task import DATABASE_TASKS, SMALL, homes
 
-PAGES = ["/staff/waste/planning/", "/staff/waste/planning/new/"]
+PAGES = ["/staff/waste/planning/", "/staff/waste/planning/new/", "/staff/waste/planning/settings/"]
 
 
 def text(response: Any) -> str:
@@ -292,6 +292,9 @@ def test_other_roles_in_the_waste_team_are_refused(client, area, make_staff, rol
         assert client.get(url).status_code == 403
     response = client.post("/staff/waste/planning/new/", {"stream": "refuse", "seconds": "1"})
     assert response.status_code == 403
+    response = client.post("/staff/waste/planning/settings/", {"speed_kmh": "30"})
+    assert response.status_code == 403
+    assert not RoundPlannerSettings.objects.exists()
     for rest in ("", "progress.json", "rounds.geojson"):
         assert client.get(f"/staff/waste/planning/{plan.pk}/{rest}").status_code == 404
     assert RoundPlan.objects.count() == 1

@@ -701,3 +701,42 @@ class RoundPlan(TenantOwned, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Round plan {self.pk} {self.stream_id} ({self.status})"
+
+
+class RoundPlannerSettings(TenantOwned, TimeStampedModel):
+    """What the round planner assumes of a council: where the depot and the tip are, how
+    fast the vehicles go and how much longer than the straight line the roads are, the time
+    at each property and at the tip, the shift, the fleet, and for each stream the weight a
+    property puts out and how many working days its cycle has. Set by the council's waste
+    team leaders on the planner's settings page (`planning.services.planner_settings_save`);
+    a council without a row plans with `demo_area.RoundSettings`' defaults. A plan keeps a
+    copy of the settings it was made with (`RoundPlan.round_settings`): changing these
+    changes no plan already made."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="round_planner_settings"
+    )
+    depot_latitude = models.FloatField()
+    depot_longitude = models.FloatField()
+    tip_latitude = models.FloatField()
+    tip_longitude = models.FloatField()
+    road_factor = models.FloatField()
+    speed_kmh = models.FloatField()
+    service_seconds = models.PositiveIntegerField()
+    tip_minutes = models.PositiveIntegerField()
+    shift_hours = models.FloatField()
+    # [{"name": "26t RCV", "payload_kg": 10000, "crews_per_day": 2, "round_cost": 550000}]
+    # (round_cost in the planner's unit, 0.1p).
+    fleet = models.JSONField(default=list)
+    # {"refuse": {"kg_per_property": 18, "days_per_cycle": 10}, ...}; a stream not named
+    # takes the defaults.
+    streams = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "round planner settings"
+
+    def __str__(self) -> str:
+        return f"Round planner settings ({self.organisation_id})"

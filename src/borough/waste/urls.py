@@ -53,6 +53,11 @@ urlpatterns = [
     path("staff/waste/crew/<int:round_id>/", views.crew_round, name="crew_round"),
     path("staff/waste/planning/", planning_views.plans, name="round_plans"),
     path("staff/waste/planning/new/", planning_views.plan_new, name="round_plan_new"),
+    path(
+        "staff/waste/planning/settings/",
+        planning_views.planner_settings_page,
+        name="round_planner_settings",
+    ),
     path("staff/waste/planning/<int:plan_id>/", planning_views.plan_page, name="round_plan"),
     path(
         "staff/waste/planning/<int:plan_id>/progress.json",

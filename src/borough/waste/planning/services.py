@@ -38,6 +38,7 @@ from borough.waste.planning.demo_area import (
     RoundsPlan,
     rounds_plan,
 )
+from borough.waste.planning.planner_settings import planner_settings_for
 
 logger = logging.getLogger("borough.waste.planning")
 
@@ -117,7 +118,8 @@ def round_plan_start(
     actor: Any,
     round_settings: RoundSettings | None = None,
 ) -> RoundPlan:
-    """Ask for a plan of `stream`'s rounds, searching for `seconds`; the worker makes it.
+    """Ask for a plan of `stream`'s rounds, searching for `seconds`, with the council's planner
+    settings for the stream unless `round_settings` are given; the worker makes it.
     Refused (PlanningError, nothing written) for another council's stream, a time outside
     1 to ROUND_PLAN_MAX_SECONDS, or a stream with no properties to collect from."""
     if stream.organisation_id != organisation.pk:
@@ -144,7 +146,9 @@ def round_plan_start(
             stream=stream,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
             seconds=seconds,
-            round_settings=round_settings_to_json(round_settings or RoundSettings()),
+            round_settings=round_settings_to_json(
+                round_settings or planner_settings_for(organisation=organisation, kind=stream.kind)
+            ),
             properties=properties,
         )
         audit_record(

@@ -11,8 +11,10 @@ and the form, and 404 for a plan. Page views and starts are audited."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +26,19 @@ from borough.backoffice.access import staff_view
 from borough.core.models import Organisation
 from borough.core.services import audit_record
 from borough.portal.fields import Field, Item
+from borough.waste.forms import money_text
 from borough.waste.models import RoundPlan, RoundPlanStatus, Stream
+from borough.waste.planning.forms import (
+    posted_values,
+    settings_groups,
+    settings_parse,
+    settings_values,
+)
+from borough.waste.planning.planner_settings import (
+    PlannerSettingsInvalid,
+    planner_settings_get,
+    planner_settings_save,
+)
 from borough.waste.planning.selectors import (
     planning_organisations_for_staff,
     round_plan_for_staff,
@@ -32,7 +46,12 @@ from borough.waste.planning.selectors import (
     round_plans_for_staff,
     streams_for_planning,
 )
-from borough.waste.planning.services import PlanningError, max_seconds, round_plan_start
+from borough.waste.planning.services import (
+    PlanningError,
+    max_seconds,
+    round_plan_start,
+    round_settings_from_json,
+)
 
 DEFAULT_SECONDS = 60
 # How often the page's script asks for the progress (milliseconds).
@@ -187,6 +206,77 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_view
+@require_http_methods(["GET", "POST"])
+def planner_settings_page(request: HttpRequest) -> HttpResponse:
+    """The council's planner settings: the depot, the tip, the roads, the shift, the fleet
+    and each stream's load. Saving them changes no plan already made."""
+    organisation, organisations = _organisation(request)
+    streams = list(streams_for_planning(organisation=organisation))
+    current = planner_settings_get(organisation=organisation)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        planner, errors = settings_parse(request.POST, current, streams)
+        if not errors:
+            try:
+                planner_settings_save(
+                    organisation=organisation, planner=planner, actor=request.user
+                )
+            except PlannerSettingsInvalid as error:
+                errors = error.errors
+            else:
+                messages.success(
+                    request, _("The planner settings have been saved. New plans will use them.")
+                )
+                query = urlencode({"organisation": organisation.slug})
+                return redirect(f"{reverse('waste:round_plans')}?{query}")
+        values = posted_values(request.POST)
+    else:
+        values = settings_values(current, streams)
+        audit_record(
+            actor=request.user, action="waste.round_planner_settings_view", obj=organisation
+        )
+    return render(
+        request,
+        "waste/planning/settings.html",
+        {
+            "nav": "waste",
+            "organisation": organisation,
+            "organisations": organisations,
+            "groups": settings_groups(values, errors, streams),
+            "errors": [(message, f"#{name}") for name, message in errors.items()],
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _settings_used(plan: RoundPlan) -> list[tuple[str, str]]:
+    """The settings `plan` was made with, as rows of the plan's page."""
+    used = round_settings_from_json(plan.round_settings or {})
+    vehicles = "\n".join(
+        _("%(name)s: %(payload)s kg, %(crews)s a day, %(cost)s a day")
+        % {
+            "name": kind.name,
+            "payload": f"{kind.payload_kg:,}",
+            "crews": kind.crews_per_day,
+            "cost": money_text(kind.round_cost // 10),
+        }
+        for kind in used.fleet
+    )
+    return [
+        (_("Depot"), f"{used.depot[0]:g}, {used.depot[1]:g}"),
+        (_("Tip"), f"{used.tip[0]:g}, {used.tip[1]:g}"),
+        (_("Road distance factor"), f"{used.road_factor:g}"),
+        (_("Average speed"), _("%(speed)s km/h") % {"speed": f"{used.speed_kmh:g}"}),
+        (_("Time at each property"), _("%(n)s seconds") % {"n": used.service_seconds}),
+        (_("Time at the tip"), _("%(n)s minutes") % {"n": used.tip_minutes}),
+        (_("Shift"), _hours(used.shift_seconds)),
+        (_("Vehicles"), vehicles),
+        (_("Weight from each property"), _("%(n)s kg") % {"n": used.kg_per_property}),
+        (_("Working days in a cycle"), str(used.days_per_cycle)),
+    ]
+
+
 def _progress(plan: RoundPlan) -> dict[str, Any]:
     percent = round(100 * plan.progress)
     done_seconds = round(plan.progress * plan.seconds)
@@ -324,6 +414,7 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             "organisation": plan.organisation,
             "progress": _progress(plan),
             "results": _results(plan),
+            "settings_used": _settings_used(plan),
             "poll_ms": POLL_MS,
             "progress_url": reverse("waste:round_plan_progress", args=[plan.pk]),
             "map_url": reverse("waste:round_plan_map", args=[plan.pk]),

@@ -10,8 +10,9 @@ the routes (CVRPLIB customer numbers) and the time taken.
 
 `plan-demo` plans rubbish collection rounds over the gazetteer's residential properties (or
 over the demo area generated in memory, with `--generated`) and prints JSON: each round's
-distance, time and load, and the saving against naive current rounds. `--geojson` also writes
-the rounds as GeoJSON lines for a map.
+distance, time and load, and the saving against naive current rounds. With `--organisation`
+it plans that council's wards with its planner settings for rubbish (the staff pages'
+"Planner settings"). `--geojson` also writes the rounds as GeoJSON lines for a map.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from borough.waste.planning.demo_area import (
     premises_generated,
     rounds_plan,
 )
+from borough.waste.planning.planner_settings import planner_settings_for
 from borough.waste.planning.solver import plan_solve
 
 
@@ -96,10 +98,10 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(output))
 
     def _plan_demo(self, options: dict[str, Any]) -> None:
+        organisation = None
         if options["generated"]:
             premises = premises_generated()
         else:
-            organisation = None
             if options["organisation"]:
                 from borough.core.models import Organisation
 
@@ -112,8 +114,15 @@ class Command(BaseCommand):
                 "There are no residential properties to plan: run `borough demo`, "
                 "or use --generated"
             )
+        # A council's own planner settings for its rubbish rounds; the defaults otherwise.
+        round_settings = (
+            planner_settings_for(organisation=organisation, kind="refuse")
+            if organisation is not None
+            else None
+        )
         plan = rounds_plan(
             premises=premises,
+            settings=round_settings,
             seconds=options["seconds"],
             seed=options["seed"],
             clock=options["clock"],
