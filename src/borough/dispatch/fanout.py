@@ -34,8 +34,9 @@ def dispatch_for_event(event: CaseEvent) -> Dispatch | None:
     case = event.case
     if case.team_id is None:
         return None
-    endpoint = ContractorEndpoint.objects.filter(team_id=case.team_id, active=True).first()
-    if endpoint is None:
+    try:  # one endpoint a team: get() needs no ordering
+        endpoint = ContractorEndpoint.objects.get(team_id=case.team_id, active=True)
+    except ContractorEndpoint.DoesNotExist:
         return None
     dispatch, created = Dispatch.objects.get_or_create(
         idempotency_key=f"{case.pk}:{endpoint.pk}:{event.pk}",

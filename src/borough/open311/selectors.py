@@ -61,13 +61,14 @@ def apikey_by_key(raw_key: str) -> ApiKey | None:
     """The active key for a key as a client sent it; None for anything else."""
     if not raw_key or len(raw_key) > 200:
         return None
-    return (
-        ApiKey.objects.filter(
+    # get(), not first(): the hash is unique, and an ordered query (first() orders by the
+    # keys' organisation and name) costs this hot path more to compile than to run.
+    try:
+        return ApiKey.objects.select_related("organisation").get(
             key_hash=key_hash(raw_key), revoked_at__isnull=True, organisation__is_active=True
         )
-        .select_related("organisation")
-        .first()
-    )
+    except ApiKey.DoesNotExist:
+        return None
 
 
 def apikeys_for_organisations(organisations: Iterable[Organisation]) -> QuerySet[ApiKey]:

@@ -284,9 +284,10 @@ def _service_for_post(code: str, jurisdiction: Organisation | None) -> Service:
     )
     if jurisdiction is not None:
         services = services.filter(organisation=jurisdiction)
-    service = services.first()
-    if service is None:
-        raise bad_request(f"service_code: there is no service with the code {code}")
+    try:
+        service = services.get()  # the code is unique: no ordering to compile
+    except Service.DoesNotExist:
+        raise bad_request(f"service_code: there is no service with the code {code}") from None
     if service.identity != Identity.ANONYMOUS:
         raise bad_request(
             f"service_code: {code} needs a Borough account, so it cannot be requested over "
