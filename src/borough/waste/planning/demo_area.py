@@ -68,8 +68,14 @@ from borough.waste.planning.solver import (
 )
 
 EARTH_RADIUS_M = 6_371_000.0
-# Units of cost per metre driven (£1 per km when a unit is 0.1p).
+# The planner's unit of cost is 0.1p; a metre driven costs one (£1 a kilometre).
+COST_UNITS_PER_POUND = 1000
 COST_PER_METRE = 1
+
+
+def cost_pence(units: int) -> int:
+    """A cost in the planner's unit, in whole pence."""
+    return units * 100 // COST_UNITS_PER_POUND
 
 
 @dataclass(frozen=True)

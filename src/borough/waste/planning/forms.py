@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from borough.portal.fields import Field
 from borough.waste.forms import money_text
 from borough.waste.models import Stream
-from borough.waste.planning.demo_area import FleetKind
+from borough.waste.planning.demo_area import COST_UNITS_PER_POUND, FleetKind, cost_pence
 from borough.waste.planning.planner_settings import (
-    COST_UNITS_PER_POUND,
     MAX_VEHICLE_TYPES,
     NAME_MAX_LENGTH,
     PlannerSettings,
@@ -139,7 +138,7 @@ def settings_values(planner: PlannerSettings, streams: list[Stream]) -> dict[str
         values[prefix + "name"] = kind.name
         values[prefix + "payload_kg"] = str(kind.payload_kg)
         values[prefix + "crews_per_day"] = str(kind.crews_per_day)
-        values[prefix + "round_cost"] = money_text(kind.round_cost // 10).removeprefix("£")
+        values[prefix + "round_cost"] = money_text(cost_pence(kind.round_cost)).removeprefix("£")
     for stream in streams:
         load = planner.load(stream.kind)
         values[f"stream-{stream.kind}-kg_per_property"] = str(load.kg_per_property)

@@ -21,7 +21,7 @@ from borough.core.models import Organisation
 from borough.core.services import audit_record
 from borough.places.geo import in_great_britain
 from borough.waste.models import RoundPlannerSettings, StreamKind
-from borough.waste.planning.demo_area import FleetKind, RoundSettings
+from borough.waste.planning.demo_area import COST_UNITS_PER_POUND, FleetKind, RoundSettings
 
 # What a property puts out at each collection (kg) and the working days of the stream's
 # cycle: rubbish and recycling every two weeks, food waste every week (made-up figures of
@@ -34,8 +34,6 @@ STREAM_DEFAULTS: dict[str, tuple[int, int]] = {
 }
 MAX_VEHICLE_TYPES = 4
 NAME_MAX_LENGTH = 60
-# The planner's cost unit is 0.1p.
-COST_UNITS_PER_POUND = 1000
 
 # The allowed range of each number: (smallest, largest).
 LIMITS: dict[str, tuple[float, float]] = {
@@ -79,7 +77,10 @@ class PlannerSettings:
 
 
 def planner_settings_get(*, organisation: Organisation) -> PlannerSettings:
-    row = RoundPlannerSettings.objects.filter(organisation=organisation).first()
+    return _from_row(RoundPlannerSettings.objects.filter(organisation=organisation).first())
+
+
+def _from_row(row: RoundPlannerSettings | None) -> PlannerSettings:
     if row is None:
         return PlannerSettings()
     base = replace(
@@ -244,7 +245,7 @@ def planner_settings_save(
             .filter(organisation=organisation)
             .first()
         )
-        before = _as_row(planner_settings_get(organisation=organisation), planner.streams)
+        before = _as_row(_from_row(row), planner.streams)
         if row is None:
             row = RoundPlannerSettings(organisation=organisation)
         for name, value in values.items():

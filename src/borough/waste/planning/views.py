@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from borough.core.services import audit_record
 from borough.portal.fields import Field, Item
 from borough.waste.forms import money_text
 from borough.waste.models import RoundPlan, RoundPlanStatus, Stream
+from borough.waste.planning.demo_area import COST_UNITS_PER_POUND, cost_pence
 from borough.waste.planning.forms import (
     posted_values,
     settings_groups,
@@ -52,6 +52,7 @@ from borough.waste.planning.services import (
     round_plan_start,
     round_settings_from_json,
 )
+from borough.waste.views.common import organisation_chosen
 
 DEFAULT_SECONDS = 60
 # How often the page's script asks for the progress (milliseconds).
@@ -59,12 +60,7 @@ POLL_MS = 2000
 
 
 def _organisation(request: HttpRequest) -> tuple[Organisation, list[Organisation]]:
-    organisations = list(planning_organisations_for_staff(user=request.user))
-    if not organisations:
-        raise PermissionDenied
-    chosen = str(request.GET.get("organisation", "") or request.POST.get("organisation", ""))
-    organisation = next((o for o in organisations if o.slug == chosen), organisations[0])
-    return organisation, organisations
+    return organisation_chosen(request, planning_organisations_for_staff(user=request.user))
 
 
 def _km(metres: int) -> str:
@@ -77,8 +73,7 @@ def _hours(seconds: int) -> str:
 
 
 def _pounds(cost: int) -> str:
-    # The planner's cost unit is 0.1p.
-    return f"£{round(cost / 1000):,}"
+    return f"£{round(cost / COST_UNITS_PER_POUND):,}"
 
 
 def _percent(value: float | None) -> str:
@@ -259,7 +254,7 @@ def _settings_used(plan: RoundPlan) -> list[tuple[str, str]]:
             "name": kind.name,
             "payload": f"{kind.payload_kg:,}",
             "crews": kind.crews_per_day,
-            "cost": money_text(kind.round_cost // 10),
+            "cost": money_text(cost_pence(kind.round_cost)),
         }
         for kind in used.fleet
     )

@@ -59,8 +59,8 @@ from borough.waste.services import (
     bulky_setup,
 )
 from borough.waste.views.common import (
+    booking_gate,
     caller_done,
-    caller_gate,
     for_caller_context,
     office_organisation,
     property_or_404,
@@ -85,26 +85,13 @@ def _journey_save(request: HttpRequest, prop: Property, journey: dict[str, Any])
 def _bulky_gate(
     request: HttpRequest, prop: Property
 ) -> tuple[BulkySetup | None, HttpResponse | None]:
-    """The council's set-up for the address, or the page that says why there is none or that
-    the resident needs to sign in first."""
-    try:
-        setup = bulky_setup(prop)
-    except WasteError as error:
-        return None, render(
-            request,
-            "waste/bulky_unavailable.html",
-            {"property": prop, "message": error.message},
-        )
-    if not request.user.is_authenticated:
-        return None, render(
-            request,
-            "waste/sign_in_needed.html",
-            {"property": prop, "sign_in_url": sign_in_url(request), "title": BULKY_TITLE},
-        )
-    refusal = caller_gate(request, prop, setup.round.organisation, BULKY_TITLE)
-    if refusal is not None:
-        return None, refusal
-    return setup, None
+    return booking_gate(
+        request,
+        prop,
+        setup_for=bulky_setup,
+        unavailable_template="waste/bulky_unavailable.html",
+        title=BULKY_TITLE,
+    )
 
 
 def _answers_digest(journey: dict[str, Any], day: date) -> str:

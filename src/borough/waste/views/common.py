@@ -5,7 +5,8 @@ the phone (`borough.waste.callers`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,8 +24,17 @@ from borough.places.selectors import property_by_uprn
 from borough.portal.journey import assisted_end
 from borough.waste.callers import caller_mode, caller_mode_forget
 from borough.waste.selectors import waste_organisations_for_staff
+from borough.waste.services import WasteError
 
 SENT = "waste_sent"
+
+
+class _CouncilSetup(Protocol):
+    @property
+    def round(self) -> Any: ...  # a round of the council that offers the service
+
+
+Setup = TypeVar("Setup", bound=_CouncilSetup)
 
 
 def property_or_404(uprn: str) -> Property:
@@ -134,9 +144,47 @@ def for_caller_context(request: HttpRequest, thing: Any) -> dict[str, Any]:
 
 
 def office_organisation(request: HttpRequest) -> tuple[Organisation, list[Organisation]]:
-    organisations = list(waste_organisations_for_staff(user=request.user))
+    return organisation_chosen(request, waste_organisations_for_staff(user=request.user))
+
+
+def organisation_chosen(
+    request: HttpRequest, allowed: Iterable[Organisation]
+) -> tuple[Organisation, list[Organisation]]:
+    """The council a staff page is about: the one its `organisation` (in the query, or the
+    form posted) names among those `allowed`, else the first; 403 when none is allowed."""
+    organisations = list(allowed)
     if not organisations:
         raise PermissionDenied
-    chosen = str(request.GET.get("organisation", ""))
+    chosen = str(request.GET.get("organisation", "") or request.POST.get("organisation", ""))
     organisation = next((o for o in organisations if o.slug == chosen), organisations[0])
     return organisation, organisations
+
+
+def booking_gate(
+    request: HttpRequest,
+    prop: Property,
+    *,
+    setup_for: Callable[[Property], Setup],
+    unavailable_template: str,
+    title: Any,
+) -> tuple[Setup | None, HttpResponse | None]:
+    """The start of a paid booking (bulky waste, garden waste): the council's set-up for the
+    address (`setup_for`, which raises WasteError when there is none), or the page that
+    says why there is none, that the resident needs to sign in first, or that this advisor
+    cannot take the caller's payment."""
+    try:
+        setup = setup_for(prop)
+    except WasteError as error:
+        return None, render(
+            request, unavailable_template, {"property": prop, "message": error.message}
+        )
+    if not request.user.is_authenticated:
+        return None, render(
+            request,
+            "waste/sign_in_needed.html",
+            {"property": prop, "sign_in_url": sign_in_url(request), "title": title},
+        )
+    refusal = caller_gate(request, prop, setup.round.organisation, title)
+    if refusal is not None:
+        return None, refusal
+    return setup, None

@@ -58,9 +58,9 @@ from borough.waste.services import (
     garden_subscription_payment,
 )
 from borough.waste.views.common import (
+    booking_gate,
     booking_owner,
     caller_done,
-    caller_gate,
     for_caller_context,
     office_organisation,
     property_or_404,
@@ -77,26 +77,13 @@ GARDEN_TITLE = gettext_lazy("Subscribe to garden waste collection")
 def _garden_gate(
     request: HttpRequest, prop: Property
 ) -> tuple[GardenSetup | None, HttpResponse | None]:
-    """The council's garden waste set-up for the address, or the page that says why there
-    is none or that the resident needs to sign in first."""
-    try:
-        setup = garden_setup(prop)
-    except WasteError as error:
-        return None, render(
-            request,
-            "waste/garden_unavailable.html",
-            {"property": prop, "message": error.message},
-        )
-    if not request.user.is_authenticated:
-        return None, render(
-            request,
-            "waste/sign_in_needed.html",
-            {"property": prop, "sign_in_url": sign_in_url(request), "title": GARDEN_TITLE},
-        )
-    refusal = caller_gate(request, prop, setup.round.organisation, GARDEN_TITLE)
-    if refusal is not None:
-        return None, refusal
-    return setup, None
+    return booking_gate(
+        request,
+        prop,
+        setup_for=garden_setup,
+        unavailable_template="waste/garden_unavailable.html",
+        title=GARDEN_TITLE,
+    )
 
 
 def _garden_journey(request: HttpRequest, prop: Property) -> dict[str, Any]:
